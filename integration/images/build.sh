@@ -1,0 +1,415 @@
+#!/usr/bin/env bash
+# Builds the test-only images used by gazr's integration tests.
+#
+# No registry is reachable from CI, so nothing is pulled: every image is a
+# `docker import` of a root filesystem made locally, from busybox-static or a
+# debootstrap'ed Debian bookworm. All tags live in the test-only namespace
+# gazr-test/. An image whose tag already exists is left alone (delete it with
+# `docker rmi` to rebuild it).
+#
+# Usage: build.sh [--all | --list | NAME...]
+#   (no args)  busybox debian go node python
+#   NAME...    only those (busybox debian go node python dind registry;
+#              a full tag such as gazr-test/go:1.26 works too)
+#   --all      every image
+#   --list     print the tags (all of them, or those of the NAMEs given)
+#
+# Environment:
+#   GAZR_IMAGE_CACHE    cache dir (default /var/cache/gazr-test): the
+#                       debootstrap'ed base rootfs, downloaded .debs, lock file
+#   GAZR_DEBIAN_MIRROR  Debian mirror URL (default: the host's apt sources)
+set -euo pipefail
+
+readonly SUITE=bookworm
+readonly CACHE=${GAZR_IMAGE_CACHE:-/var/cache/gazr-test}
+readonly BASE=$CACHE/rootfs/debian-$SUITE     # cached minbase rootfs, never modified once built
+readonly PATH_ENV=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+readonly DEBIAN_PACKAGES=make,ca-certificates
+
+# name -> tag, in build order.
+readonly NAMES=(busybox debian go node python dind registry)
+declare -A TAGS=(
+	[busybox]=gazr-test/busybox:1
+	[debian]=gazr-test/debian:12
+	[go]=gazr-test/go:1.26
+	[node]=gazr-test/node:18
+	[python]=gazr-test/python:3.11
+	[dind]=gazr-test/dind:20.10
+	[registry]=gazr-test/registry:2
+)
+readonly DEFAULT_NAMES=(busybox debian go node python)
+
+log() { printf '%s\n' "$*"; }
+die() { printf 'build.sh: %s\n' "$*" >&2; exit 1; }
+now() { date +%s.%N; }
+since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1fs", b - a }'; }
+
+usage() { sed -n '/^# Usage:/,/^set -euo/{/^set /d; s/^# \{0,1\}//; p}' "$0"; }
+
+# ---------------------------------------------------------------- arguments
+
+list_only=0
+selected=()
+for arg in "$@"; do
+	case $arg in
+	--all) selected+=("${NAMES[@]}") ;;
+	--list) list_only=1 ;;
+	-h | --help) usage; exit 0 ;;
+	-*) usage >&2; die "unknown option: $arg" ;;
+	*)
+		name=$arg
+		for n in "${NAMES[@]}"; do if [[ ${TAGS[$n]} == "$arg" ]]; then name=$n; fi; done
+		[[ -n ${TAGS[$name]:-} ]] || { usage >&2; die "unknown image: $arg"; }
+		selected+=("$name")
+		;;
+	esac
+done
+if ((${#selected[@]} == 0)); then
+	if ((list_only)); then selected=("${NAMES[@]}"); else selected=("${DEFAULT_NAMES[@]}"); fi
+fi
+declare -A want=()
+for n in "${selected[@]}"; do want[$n]=1; done
+
+if ((list_only)); then
+	for n in "${NAMES[@]}"; do if [[ -n ${want[$n]:-} ]]; then log "${TAGS[$n]}"; fi; done
+	exit 0
+fi
+
+# ---------------------------------------------------------------- host tools
+
+((EUID == 0)) || die "must run as root (debootstrap, chroot, mount)"
+docker info >/dev/null 2>&1 || die "no Docker engine answers 'docker info' (.ci/run starts one)"
+
+apt_updated=0
+apt_install() {
+	if ((!apt_updated)); then
+		apt-get update -q
+		apt_updated=1
+	fi
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@"
+}
+
+static_busybox() { # prints the path of a statically linked busybox, if any
+	local bb out
+	for bb in /bin/busybox /usr/bin/busybox; do
+		[[ -x $bb ]] || continue
+		out=$(LC_ALL=C ldd "$bb" 2>&1 || true)
+		if [[ $out == *'not a dynamic executable'* ]]; then
+			echo "$bb"
+			return 0
+		fi
+	done
+	return 1
+}
+
+need_debootstrap=0
+for n in "${selected[@]}"; do if [[ $n != busybox ]]; then need_debootstrap=1; fi; done
+missing=()
+if [[ -n ${want[busybox]:-} ]] && ! static_busybox >/dev/null; then missing+=(busybox-static); fi
+if ((need_debootstrap)); then
+	command -v debootstrap >/dev/null || missing+=(debootstrap)
+	[[ -f /usr/share/keyrings/debian-archive-keyring.gpg ]] || missing+=(debian-archive-keyring)
+fi
+if ((${#missing[@]})); then
+	log "installing host packages: ${missing[*]}"
+	apt_install "${missing[@]}"
+fi
+
+debian_mirror() {
+	if [[ -n ${GAZR_DEBIAN_MIRROR:-} ]]; then
+		echo "${GAZR_DEBIAN_MIRROR%/}"
+		return
+	fi
+	# The host's apt sources (sources.list and deb822 .sources alike).
+	local codename='' id='' m
+	if [[ -r /etc/os-release ]]; then
+		id=$(. /etc/os-release && echo "${ID:-}")
+		codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
+	fi
+	local targets
+	targets=$(apt-get indextargets --format '$(TARGET_OF) $(IDENTIFIER) $(RELEASE) $(REPO_URI)' 2>/dev/null |
+		awk '$1 == "deb" && $2 == "Packages" { print $3, $4 }' | sort -u) || true
+	m=$(awk -v s="$SUITE" '$1 == s { print $2; exit }' <<<"$targets")
+	if [[ -z $m && $id == debian && -n $codename ]]; then
+		m=$(awk -v s="$codename" '$1 == s { print $2; exit }' <<<"$targets")
+	fi
+	[[ -n $m ]] || die "cannot find a Debian mirror in the apt sources; set GAZR_DEBIAN_MIRROR"
+	echo "${m%/}"
+}
+
+# ---------------------------------------------------------------- lock, temp dirs, cleanup
+
+mkdir -p "$CACHE/rootfs" "$CACHE/debootstrap" "$CACHE/apt-archives/partial"
+exec 9>"$CACHE/lock"
+if ! flock -n 9; then
+	log "waiting for $CACHE/lock (another build.sh is running)"
+	flock 9
+fi
+
+# Unmounts everything mounted under $1 (deepest first). Returns 1 if something stays mounted.
+unmount_under() {
+	local dir=$1 m
+	[[ -d $dir ]] || return 0
+	dir=$(realpath "$dir")
+	# /proc/self/mounts escapes blanks as \040; our paths have none.
+	for m in $(awk -v d="$dir/" 'index($2, d) == 1 { print $2 }' /proc/self/mounts | sort -r); do
+		umount "$m" 2>/dev/null || umount -l "$m" || true
+	done
+	! awk -v d="$dir/" 'index($2, d) == 1 { found = 1 } END { exit !found }' /proc/self/mounts
+}
+
+# Removes a temp dir, but never while something (e.g. the .deb cache) is bind-mounted inside.
+remove_tree() {
+	if unmount_under "$1"; then
+		rm -rf --one-file-system "$1"
+	else
+		printf 'build.sh: %s still has mounts, not removing it\n' "$1" >&2
+	fi
+}
+
+# We hold the lock, so temp dirs left by an earlier run that was killed are stale.
+for stale in "$CACHE"/tmp.*; do
+	if [[ -e $stale ]]; then remove_tree "$stale"; fi
+done
+
+WORK=$(mktemp -d "$CACHE/tmp.XXXXXX") # same filesystem as $BASE: cp -a is cheap
+cleanup() { remove_tree "$WORK"; }
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# ---------------------------------------------------------------- helpers
+
+image_exists() { docker image inspect "$1" >/dev/null 2>&1; }
+
+# import_rootfs DIR TAG [--change ...]: imports DIR as TAG, leaving out apt
+# indexes, .debs, docs, man pages and translations.
+import_rootfs() {
+	local dir=$1 tag=$2
+	shift 2
+	: >"$dir/etc/resolv.conf" # the engine bind-mounts its own
+	tar -C "$dir" --numeric-owner -cf - --anchored \
+		--exclude='./var/lib/apt/lists/*_*' \
+		--exclude='./var/cache/apt/*.bin' \
+		--exclude='./var/cache/apt/archives/*.deb' \
+		--exclude='./var/log/*.log' \
+		--exclude='./var/log/apt/*' \
+		--exclude='./usr/share/doc/*' \
+		--exclude='./usr/share/man/*' \
+		--exclude='./usr/share/info/*' \
+		--exclude='./usr/share/locale/*/LC_MESSAGES/*' \
+		--exclude='./tmp/*' \
+		--exclude='./var/tmp/*' \
+		--exclude='./root/.cache' \
+		. | docker import --change "ENV PATH=$PATH_ENV" "$@" - "$tag" >/dev/null
+}
+
+# The cached debootstrap'ed rootfs; built once per machine (per cache dir).
+ensure_base() {
+	[[ -d $BASE ]] && return 0
+	local t0 mirror tmp
+	t0=$(now)
+	mirror=$(debian_mirror)
+	tmp=$WORK/base
+	log "rootfs debian-$SUITE: debootstrap from $mirror"
+	if ! debootstrap --variant=minbase --include="$DEBIAN_PACKAGES" \
+		--cache-dir="$CACHE/debootstrap" "$SUITE" "$tmp" "$mirror" >"$WORK/debootstrap.log" 2>&1; then
+		tail -n 30 "$WORK/debootstrap.log" >&2
+		die "debootstrap failed (full log above, last lines)"
+	fi
+	rm -f "$tmp"/var/cache/apt/archives/*.deb # copies of what is in $CACHE/debootstrap
+	: >"$tmp/etc/resolv.conf"
+	# apt inside the derived images: no translations, no recommends.
+	cat >"$tmp/etc/apt/apt.conf.d/90gazr-test" <<-'EOF'
+		Acquire::Languages "none";
+		APT::Install-Recommends "false";
+		APT::Install-Suggests "false";
+	EOF
+	mv "$tmp" "$BASE" # atomic: a half-built rootfs is never seen as the cache
+	log "rootfs debian-$SUITE: built in $(since "$t0")"
+}
+
+# new_rootfs NAME: a fresh copy of the base rootfs under $WORK; prints its path.
+new_rootfs() {
+	ensure_base >&2
+	local dir=$WORK/$1
+	cp -a --reflink=auto "$BASE" "$dir"
+	echo "$dir"
+}
+
+# chroot_apt DIR PACKAGE...: installs packages into DIR from the mirror; the
+# .debs are kept in $CACHE/apt-archives so they are downloaded only once.
+chroot_apt() {
+	local dir=$1
+	shift
+	cp /etc/resolv.conf "$dir/etc/resolv.conf"
+	printf '#!/bin/sh\nexit 101\n' >"$dir/usr/sbin/policy-rc.d" # start no services
+	chmod 755 "$dir/usr/sbin/policy-rc.d"
+	mount -t proc proc "$dir/proc"
+	mount --bind "$CACHE/apt-archives" "$dir/var/cache/apt/archives"
+	local rc=0
+	chroot "$dir" /usr/bin/env -i PATH="$PATH_ENV" HOME=/root LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive \
+		sh -c 'apt-get update -q && apt-get install -y -q "$@"' sh "$@" >"$WORK/apt-$(basename "$dir").log" 2>&1 || rc=$?
+	umount "$dir/var/cache/apt/archives"
+	umount "$dir/proc"
+	rm -f "$dir/usr/sbin/policy-rc.d"
+	: >"$dir/etc/resolv.conf"
+	if ((rc)); then
+		tail -n 30 "$WORK/apt-$(basename "$dir").log" >&2
+		die "apt-get install $* failed in $dir"
+	fi
+}
+
+host_goroot() {
+	local gobin
+	gobin=$(command -v go || true)
+	[[ -n $gobin ]] || gobin=/usr/local/go/bin/go
+	[[ -x $gobin ]] || die "no Go toolchain on the host (looked in PATH and /usr/local/go)"
+	"$gobin" env GOROOT
+}
+
+# ---------------------------------------------------------------- images
+# Each build_NAME builds the image; smoke_NAME is the command run in it afterwards.
+
+build_busybox() {
+	local bb dir=$WORK/busybox entry d
+	bb=$(static_busybox) || die "no static busybox on the host"
+	mkdir -p "$dir"/{bin,sbin,usr/bin,usr/sbin,etc,root,tmp,var/tmp,home,proc,sys,dev,run}
+	chmod 1777 "$dir/tmp" "$dir/var/tmp"
+	chmod 700 "$dir/root"
+	cp "$bb" "$dir/bin/busybox"
+	while read -r entry; do
+		case $entry in
+		*/busybox | linuxrc | '') continue ;;
+		*/*) d=${entry%/*} ;;
+		*) d=bin ;;
+		esac
+		mkdir -p "$dir/$d"
+		ln -sf /bin/busybox "$dir/$d/${entry##*/}"
+	done < <("$bb" --list-full 2>/dev/null || "$bb" --list | sed 's|^|bin/|')
+	cat >"$dir/etc/passwd" <<-'EOF'
+		root:x:0:0:root:/root:/bin/sh
+		nobody:x:65534:65534:nobody:/nonexistent:/bin/false
+	EOF
+	cat >"$dir/etc/group" <<-'EOF'
+		root:x:0:
+		nogroup:x:65534:
+		nobody:x:65534:
+	EOF
+	: >"$dir/etc/resolv.conf"
+	import_rootfs "$dir" "$1" --change 'CMD ["sh"]'
+}
+smoke_busybox=(busybox true)
+
+build_debian() {
+	ensure_base
+	import_rootfs "$BASE" "$1" --change 'CMD ["bash"]'
+}
+smoke_debian=(sh -c 'cat /etc/debian_version && make --version | head -n1')
+
+build_go() {
+	local dir goroot
+	goroot=$(host_goroot)
+	case $(cat "$goroot/VERSION" 2>/dev/null | head -n1) in
+	go1.26 | go1.26.*) ;;
+	*) printf 'build.sh: warning: host Go in %s is not go1.26 but it is tagged %s\n' "$goroot" "$1" >&2 ;;
+	esac
+	dir=$(new_rootfs go)
+	chroot_apt "$dir" git ca-certificates
+	mkdir -p "$dir/usr/local/go" "$dir/go/bin" "$dir/go/src"
+	tar -C "$goroot" -cf - --anchored --exclude=./test --exclude=./.git . | tar -C "$dir/usr/local/go" -xf -
+	chmod 1777 "$dir/go" "$dir/go/bin" "$dir/go/src"
+	import_rootfs "$dir" "$1" \
+		--change 'ENV GOPATH=/go' \
+		--change 'ENV CGO_ENABLED=0' \
+		--change "ENV PATH=/go/bin:/usr/local/go/bin:$PATH_ENV" \
+		--change 'WORKDIR /go' \
+		--change 'CMD ["bash"]'
+}
+smoke_go=(sh -c 'go version && cd /tmp && printf "package main\nfunc main() { println(\"hello\") }\n" >m.go && go run m.go')
+
+build_node() {
+	local dir
+	dir=$(new_rootfs node)
+	chroot_apt "$dir" nodejs npm yarnpkg
+	ln -sf /usr/bin/yarnpkg "$dir/usr/local/bin/yarn"
+	import_rootfs "$dir" "$1" --change 'CMD ["node"]'
+}
+smoke_node=(sh -c 'node --version && npm --version && yarn --version')
+
+build_python() {
+	local dir
+	dir=$(new_rootfs python)
+	chroot_apt "$dir" python3 python3-pip python3-pytest python3-venv
+	ln -sf python3 "$dir/usr/bin/python"
+	# Like the Docker Hub python images: let `pip install` into the system interpreter.
+	import_rootfs "$dir" "$1" --change 'ENV PIP_BREAK_SYSTEM_PACKAGES=1' --change 'CMD ["python3"]'
+}
+smoke_python=(sh -c 'python --version && python3 -m pytest --version && pip --version')
+
+build_dind() {
+	local dir
+	dir=$(new_rootfs dind)
+	chroot_apt "$dir" docker.io iptables iproute2 ca-certificates
+	import_rootfs "$dir" "$1" \
+		--change 'VOLUME /var/lib/docker' \
+		--change 'EXPOSE 2375 2377 7946 7946/udp 4789/udp' \
+		--change 'CMD ["dockerd", "--host=unix:///var/run/docker.sock", "--host=tcp://0.0.0.0:2375"]'
+}
+smoke_dind=(sh -c 'dockerd --version && docker --version')
+
+build_registry() {
+	local dir
+	dir=$(new_rootfs registry)
+	chroot_apt "$dir" docker-registry
+	# Debian's config turns on htpasswd auth with a path that is a directory;
+	# a test registry wants none.
+	cat >"$dir/etc/docker/registry/config.yml" <<-'EOF'
+		version: 0.1
+		log:
+		  fields:
+		    service: registry
+		storage:
+		  cache:
+		    blobdescriptor: inmemory
+		  filesystem:
+		    rootdirectory: /var/lib/docker-registry
+		  delete:
+		    enabled: true
+		http:
+		  addr: :5000
+		  headers:
+		    X-Content-Type-Options: [nosniff]
+	EOF
+	import_rootfs "$dir" "$1" \
+		--change 'VOLUME /var/lib/docker-registry' \
+		--change 'EXPOSE 5000' \
+		--change 'CMD ["docker-registry", "serve", "/etc/docker/registry/config.yml"]'
+}
+smoke_registry=(docker-registry --version)
+
+# ---------------------------------------------------------------- main
+
+total0=$(now)
+for name in "${NAMES[@]}"; do
+	[[ -n ${want[$name]:-} ]] || continue
+	tag=${TAGS[$name]}
+	if image_exists "$tag"; then
+		log "image $tag: cached"
+		continue
+	fi
+	t0=$(now)
+	"build_$name" "$tag"
+	t1=$(now)
+	declare -n smoke="smoke_$name"
+	if ! out=$(docker run --rm --network none "$tag" "${smoke[@]}" 2>&1); then
+		printf '%s\n' "$out" >&2
+		docker rmi "$tag" >/dev/null 2>&1 || true
+		die "image $tag: smoke test '${smoke[*]}' failed; image removed"
+	fi
+	unset -n smoke
+	log "image $tag: built in $(since "$t0") (smoke test $(since "$t1"): $(tr '\n' ' ' <<<"$out" | sed 's/ *$//'))"
+	# Free the disk early: the next image starts from a fresh copy anyway.
+	if [[ -d $WORK/$name ]]; then remove_tree "$WORK/$name"; fi
+done
+log "images: done in $(since "$total0")"

@@ -1,0 +1,80 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"syscall"
+
+	"github.com/gazr-io/gazr/pkg/config"
+	"github.com/gazr-io/gazr/pkg/container"
+	"github.com/gazr-io/gazr/pkg/iostreams"
+	"github.com/gazr-io/gazr/pkg/plan"
+)
+
+// Exit codes. A failing step's own exit code passes through unchanged.
+const (
+	ExitOK = 0
+	// ExitError: gazr failed for another reason.
+	ExitError = 1
+	// ExitUsage: bad command line or configuration.
+	ExitUsage = 2
+	// ExitEngine: the container engine is unreachable or an image is
+	// missing; as docker run does, 125 tells gazr's failure from the step's.
+	ExitEngine = 125
+	// ExitInterrupt and ExitTerminated: gazr was stopped by SIGINT or
+	// SIGTERM (128 + signal number).
+	ExitInterrupt  = 130
+	ExitTerminated = 143
+)
+
+// UsageError is a mistake on the command line.
+type UsageError struct{ Err error }
+
+func (e *UsageError) Error() string { return e.Err.Error() }
+func (e *UsageError) Unwrap() error { return e.Err }
+
+// SilentError carries an exit code for an error already reported.
+type SilentError struct{ Code int }
+
+func (e *SilentError) Error() string { return fmt.Sprintf("exit status %d", e.Code) }
+
+// exitCode reports err on stderr (one line) and returns the exit code.
+func exitCode(io *iostreams.IOStreams, err error, sig os.Signal) int {
+	if sig != nil {
+		if sig == syscall.SIGTERM {
+			return ExitTerminated
+		}
+		return ExitInterrupt
+	}
+	if err == nil {
+		return ExitOK
+	}
+	var (
+		exit    *container.ExitError
+		silent  *SilentError
+		usage   *UsageError
+		cfgErr  *config.Error
+		undef   *plan.NotDefinedError
+		engine  *container.EngineError
+		imgErr  *container.ImageError
+		code    = ExitError
+		message = err.Error()
+	)
+	switch {
+	case errors.As(err, &exit):
+		return exit.Code
+	case errors.As(err, &silent):
+		return silent.Code
+	case errors.Is(err, context.Canceled):
+		return ExitInterrupt
+	case errors.As(err, &usage), errors.As(err, &cfgErr), errors.As(err, &undef):
+		code = ExitUsage
+	case errors.As(err, &engine), errors.As(err, &imgErr):
+		code = ExitEngine
+	}
+	cs := io.ColorScheme()
+	fmt.Fprintf(io.ErrOut, "%s %s\n", cs.Red("gazr:"), message)
+	return code
+}

@@ -1,0 +1,133 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/urfave/cli/v3"
+
+	"github.com/gazr-io/gazr/pkg/config"
+	"github.com/gazr-io/gazr/pkg/iostreams"
+	"github.com/gazr-io/gazr/pkg/plan"
+)
+
+// ExplainOptions are the inputs of `gazr explain`.
+type ExplainOptions struct {
+	IO      *iostreams.IOStreams
+	Project func() (*Project, error)
+	Verb    string
+	Args    []string
+}
+
+func newCmdExplain(f *Factory) *cli.Command {
+	opts := &ExplainOptions{IO: f.IO, Project: f.LoadProject}
+	return &cli.Command{
+		Name:      "explain",
+		Usage:     "show the resolved plan of a verb, with the origin of each value",
+		UsageText: "gazr explain <verb> [-- <args>...]",
+		Description: "Examples:\n" +
+			"  $ gazr explain test\n" +
+			"  $ gazr explain test-unit -- -run TestParse",
+		Action: func(ctx context.Context, cmd *cli.Command) error {
+			if cmd.Args().Len() != 1 {
+				return &UsageError{Err: fmt.Errorf("explain takes one verb, e.g. gazr explain test; verbs: %s", strings.Join(config.Verbs, ", "))}
+			}
+			opts.Verb, opts.Args = cmd.Args().First(), f.ExtraArgs
+			return runExplain(ctx, opts)
+		},
+	}
+}
+
+func runExplain(_ context.Context, opts *ExplainOptions) error {
+	if !config.IsVerb(opts.Verb) {
+		hint := ""
+		if s := config.Suggest(opts.Verb, config.Verbs); s != "" {
+			hint = fmt.Sprintf("; did you mean %q?", s)
+		}
+		return &UsageError{Err: fmt.Errorf("unknown verb %q%s", opts.Verb, hint)}
+	}
+	p, err := opts.Project()
+	if err != nil {
+		return err
+	}
+	pl, err := plan.Resolve(p.Config, p.Convention, opts.Verb, plan.Options{Args: opts.Args, User: hostUser(), Version: Version})
+	if err != nil {
+		return err
+	}
+	return printPlan(opts.IO, pl)
+}
+
+// printPlan writes a plan to stdout: one block per step, one line per
+// value, the origin of each value in the last column.
+func printPlan(io *iostreams.IOStreams, pl *plan.Plan) error {
+	w := tabwriter.NewWriter(io.Out, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(w, "project\t%s\t%s\n", pl.Project, pl.Root)
+	cfg := pl.Config
+	if cfg == "" {
+		cfg = "(none: " + config.FileName + " not found)"
+	}
+	fmt.Fprintf(w, "config\t%s\t\n", cfg)
+	fmt.Fprintf(w, "convention\t%s\t%s\n", conventionName(pl), conventionOrigin(pl))
+	for _, s := range pl.Steps {
+		fmt.Fprintf(w, "\nstep %s\n", s.Verb)
+		fmt.Fprintf(w, "  image\t%s\t%s\n", s.Image.Value, s.Image.Origin)
+		for i, c := range s.Commands {
+			label := "  run"
+			if i > 0 {
+				label = "  "
+			}
+			fmt.Fprintf(w, "%s\t%s\t%s\n", label, oneLine(c), s.CommandsOrigin)
+		}
+		if len(s.Args) > 0 {
+			fmt.Fprintf(w, "  args\t%s\t%s\n", strings.Join(s.Args, " "), plan.OriginArgs)
+		}
+		fmt.Fprintf(w, "  workdir\t%s\t%s\n", s.Workdir.Value, s.Workdir.Origin)
+		user := s.User.Value
+		if user == "" {
+			user = "(image default)"
+		}
+		fmt.Fprintf(w, "  user\t%s\t%s\n", user, s.User.Origin)
+		for _, m := range s.Mounts {
+			mode := "rw"
+			if m.ReadOnly {
+				mode = "ro"
+			}
+			fmt.Fprintf(w, "  mount\t%s -> %s (bind, %s)\t%s\n", m.Source, m.Target, mode, m.Origin)
+		}
+		fmt.Fprintf(w, "  mount\ttmpfs -> %s (HOME)\t%s\n", plan.HomeDir, plan.OriginGazr)
+		for _, c := range s.Caches {
+			fmt.Fprintf(w, "  cache\t%s -> %s\t%s\n", c.Volume, c.Target, c.Origin)
+		}
+		for _, e := range s.Env {
+			fmt.Fprintf(w, "  env\t%s=%s\t%s\n", e.Name, e.Value, e.Origin)
+		}
+	}
+	return w.Flush()
+}
+
+func conventionName(pl *plan.Plan) string {
+	if pl.Convention == nil {
+		return "none"
+	}
+	if pl.Convention.Base != "" {
+		return pl.Convention.Name + " (with " + pl.Convention.Base + ")"
+	}
+	return pl.Convention.Name
+}
+
+func conventionOrigin(pl *plan.Plan) string {
+	switch {
+	case pl.Convention == nil:
+		return ""
+	case pl.Convention.DetectedBy != "":
+		return "detected: " + pl.Convention.DetectedBy
+	default:
+		return config.FileName
+	}
+}
+
+func oneLine(s string) string {
+	return strings.ReplaceAll(strings.TrimSpace(s), "\n", " ⏎ ")
+}

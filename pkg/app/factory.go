@@ -1,0 +1,91 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"sync"
+
+	"github.com/gazr-io/gazr/pkg/config"
+	"github.com/gazr-io/gazr/pkg/container"
+	"github.com/gazr-io/gazr/pkg/convention"
+	"github.com/gazr-io/gazr/pkg/iostreams"
+)
+
+// Factory holds what commands share, each dependency created on first use
+// so that `gazr --version` and `gazr list` never connect to the engine.
+type Factory struct {
+	IO *iostreams.IOStreams
+	// Dir is where gazr starts looking for the project (-C).
+	Dir string
+	// ExtraArgs are the arguments after "--".
+	ExtraArgs []string
+	// Engine connects to the container engine.
+	Engine func(context.Context) (container.StepAPI, error)
+}
+
+func newFactory(io *iostreams.IOStreams, extra []string) *Factory {
+	var (
+		once sync.Once
+		api  container.StepAPI
+		err  error
+	)
+	return &Factory{
+		IO:        io,
+		Dir:       ".",
+		ExtraArgs: extra,
+		Engine: func(ctx context.Context) (container.StepAPI, error) {
+			once.Do(func() {
+				cli, cerr := container.Connect(ctx)
+				api, err = cli, cerr
+				if cerr != nil {
+					api = nil
+				}
+			})
+			return api, err
+		},
+	}
+}
+
+// Project is a loaded project: its config and convention.
+type Project struct {
+	Config     *config.Config
+	Convention *convention.Convention
+}
+
+// LoadProject finds and parses the project from f.Dir and picks its
+// convention: the one named in the config, none for "none", else the
+// detected one.
+func (f *Factory) LoadProject() (*Project, error) {
+	if fi, err := os.Stat(f.Dir); err != nil || !fi.IsDir() {
+		return nil, &UsageError{Err: fmt.Errorf("-C %s: not a directory", f.Dir)}
+	}
+	cfg, err := config.Load(f.Dir)
+	if err != nil {
+		return nil, err
+	}
+	p := &Project{Config: cfg}
+	switch cfg.Convention {
+	case "none":
+	case "":
+		p.Convention, err = convention.Detect(cfg.Root)
+	default:
+		p.Convention, err = convention.ByName(cfg.Convention)
+		if err != nil {
+			err = &config.Error{Path: cfg.Path, Pos: cfg.Pos["convention"], Msg: err.Error()}
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// hostUser is the UID:GID steps run as by default.
+// On hosts without POSIX ids (Windows) the image's user is kept.
+func hostUser() string {
+	if os.Getuid() < 0 {
+		return ""
+	}
+	return fmt.Sprintf("%d:%d", os.Getuid(), os.Getgid())
+}

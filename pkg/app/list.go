@@ -1,0 +1,77 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/urfave/cli/v3"
+
+	"github.com/gazr-io/gazr/pkg/config"
+	"github.com/gazr-io/gazr/pkg/iostreams"
+	"github.com/gazr-io/gazr/pkg/plan"
+)
+
+// ListOptions are the inputs of `gazr list`.
+type ListOptions struct {
+	IO      *iostreams.IOStreams
+	Project func() (*Project, error)
+}
+
+func newCmdList(f *Factory) *cli.Command {
+	opts := &ListOptions{IO: f.IO, Project: f.LoadProject}
+	return &cli.Command{
+		Name:      "list",
+		Aliases:   []string{"ls"},
+		Usage:     "list the verbs available here: what each runs, in which image, defined where",
+		UsageText: "gazr list",
+		Action: func(ctx context.Context, cmd *cli.Command) error {
+			return runList(ctx, opts)
+		},
+	}
+}
+
+func runList(_ context.Context, opts *ListOptions) error {
+	p, err := opts.Project()
+	if err != nil {
+		return err
+	}
+	w := tabwriter.NewWriter(opts.IO.Out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "VERB\tRUNS\tIMAGE\tFROM")
+	n := 0
+	for _, verb := range config.Verbs {
+		pl, err := plan.Resolve(p.Config, p.Convention, verb, plan.Options{User: hostUser(), Version: Version})
+		if err != nil {
+			if _, ok := err.(*plan.NotDefinedError); ok {
+				continue
+			}
+			return err
+		}
+		n++
+		if len(pl.Steps) > 1 || pl.Steps[0].Verb != verb {
+			members := make([]string, len(pl.Steps))
+			for i, s := range pl.Steps {
+				members[i] = s.Verb
+			}
+			fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", verb, strings.Join(members, ", "), "-", "group")
+			continue
+		}
+		s := pl.Steps[0]
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", verb, truncate(oneLine(strings.Join(s.Commands, " && ")), 60), s.Image.Value, s.CommandsOrigin)
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	if n == 0 {
+		fmt.Fprintf(opts.IO.ErrOut, "no verb is defined here: no convention detected and no %s; see gazr --help\n", config.FileName)
+	}
+	return nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n-3] + "..."
+}

@@ -1,0 +1,93 @@
+// Package config finds, parses and validates a project's .gazr.toml.
+//
+// The file is optional: a project without one is described by its
+// convention alone (see package convention). Every value read from the file
+// remembers where it came from, so that `gazr explain` can say
+// ".gazr.toml:12" next to it and errors can point at path:line:col.
+package config
+
+// FileName is the name of the project file gazr looks for, walking up from
+// the working directory.
+const FileName = ".gazr.toml"
+
+// Config is the parsed content of a .gazr.toml file.
+type Config struct {
+	// Path is the absolute path of the file, empty when the project has none.
+	Path string
+	// Root is the project root: the directory holding the file (or the
+	// directory gazr was started in when there is no file).
+	Root string
+
+	// Name of the project. Default: the base name of Root.
+	Name string `toml:"name"`
+	// Image is the default image for every step. Default: the convention's.
+	Image string `toml:"image"`
+	// Convention forces a convention by name instead of detecting it;
+	// "none" disables conventions entirely.
+	Convention string `toml:"convention"`
+	// Env is passed to every step; a verb's own env wins over it.
+	Env map[string]string `toml:"env"`
+	// Verbs maps a verb name (test-unit, build…) to its definition.
+	Verbs map[string]*Verb `toml:"verbs"`
+
+	// Pos records where each key was defined, by dotted key path
+	// ("verbs.test-unit.run").
+	Pos map[string]Position `toml:"-"`
+}
+
+// Verb is one [verbs.<name>] table.
+type Verb struct {
+	// Description is shown by `gazr list`.
+	Description string `toml:"description"`
+	// Run is the command list; a single string is one command. Commands
+	// run in order in one container, stopping at the first failure.
+	Run Commands `toml:"run"`
+	// Image overrides the project image for this verb.
+	Image string `toml:"image"`
+	// Env adds to (and overrides) the project env for this verb.
+	Env map[string]string `toml:"env"`
+	// Workdir is the working directory, relative to the project root.
+	// Default: the project root.
+	Workdir string `toml:"workdir"`
+	// User overrides the user the step runs as. Default: the host user's
+	// UID:GID, so that files created by the step belong to the caller.
+	User string `toml:"user"`
+	// Caches lists cache names (from the convention) to mount; setting it
+	// replaces the convention's list for this verb. An empty list mounts none.
+	Caches []string `toml:"caches"`
+}
+
+// Position is a place in a file, 1-based.
+type Position struct {
+	Line, Col int
+}
+
+// Commands is a list of shell commands. In TOML it is a string (one
+// command) or an array of strings.
+type Commands []string
+
+// UnmarshalTOML accepts a string or an array of strings.
+func (c *Commands) UnmarshalTOML(v any) error {
+	switch v := v.(type) {
+	case string:
+		*c = Commands{v}
+		return nil
+	case []any:
+		out := make(Commands, 0, len(v))
+		for i, e := range v {
+			s, ok := e.(string)
+			if !ok {
+				return &typeError{msg: "run[" + itoa(i) + "] must be a string, not " + tomlType(e)}
+			}
+			out = append(out, s)
+		}
+		*c = out
+		return nil
+	default:
+		return &typeError{msg: "run must be a string or a list of strings, not " + tomlType(v)}
+	}
+}
+
+type typeError struct{ msg string }
+
+func (e *typeError) Error() string { return e.msg }

@@ -1,0 +1,163 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+)
+
+// Find walks up from dir looking for FileName and returns its absolute
+// path, or "" when no directory up to the filesystem root has one.
+func Find(dir string) (string, error) {
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	for {
+		p := filepath.Join(dir, FileName)
+		if fi, err := os.Stat(p); err == nil && !fi.IsDir() {
+			return p, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", nil
+		}
+		dir = parent
+	}
+}
+
+// Load finds the project file from dir and parses it. With no file, it
+// returns an empty Config rooted at dir.
+func Load(dir string) (*Config, error) {
+	path, err := Find(dir)
+	if err != nil {
+		return nil, err
+	}
+	if path == "" {
+		abs, err := filepath.Abs(dir)
+		if err != nil {
+			return nil, err
+		}
+		return &Config{Root: abs, Name: DefaultName(abs), Pos: map[string]Position{}}, nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(path, data)
+}
+
+// Parse parses and validates the content of a project file at path.
+func Parse(path string, data []byte) (*Config, error) {
+	var raw map[string]any
+	if _, err := toml.Decode(string(data), &raw); err != nil {
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			return nil, &Error{Path: path, Pos: Position{Line: pe.Position.Line, Col: pe.Position.Col}, Msg: pe.Message}
+		}
+		return nil, &Error{Path: path, Msg: err.Error()}
+	}
+	d := &decoder{path: path, loc: newLocator(string(data)), pos: map[string]Position{}}
+	cfg := &Config{Path: path, Root: filepath.Dir(path), Pos: d.pos}
+	if err := d.project(cfg, raw); err != nil {
+		return nil, err
+	}
+	if cfg.Name == "" {
+		cfg.Name = DefaultName(cfg.Root)
+	}
+	return cfg, nil
+}
+
+var nameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]*$`)
+
+// DefaultName derives a project name from a directory: its base name,
+// lower-cased, with characters that are not allowed in container resource
+// names replaced by '-'.
+func DefaultName(dir string) string {
+	base := strings.ToLower(filepath.Base(dir))
+	var b strings.Builder
+	for _, r := range base {
+		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') || r == '_' || r == '.' || r == '-' {
+			b.WriteRune(r)
+		} else {
+			b.WriteByte('-')
+		}
+	}
+	name := strings.TrimLeft(b.String(), "-_.")
+	if name == "" {
+		return "project"
+	}
+	return name
+}
+
+// decoder turns the generic TOML tree into a Config, checking every key
+// and type and locating each problem in the file.
+type decoder struct {
+	path string
+	loc  *locator
+	pos  map[string]Position
+}
+
+func (d *decoder) errorf(key []string, format string, args ...any) error {
+	return &Error{Path: d.path, Pos: d.loc.find(key), Msg: fmt.Sprintf(format, args...)}
+}
+
+// seen records the position of a defined key for `gazr explain`.
+func (d *decoder) seen(key []string) {
+	d.pos[strings.Join(key, ".")] = d.loc.find(key)
+}
+
+var projectKeys = []string{"name", "image", "convention", "verbs"}
+
+func (d *decoder) project(cfg *Config, raw map[string]any) error {
+	for _, k := range sortedKeys(raw) {
+		v, key := raw[k], []string{k}
+		var err error
+		switch k {
+		case "name":
+			cfg.Name, err = d.str(key, v)
+			if err == nil && !nameRE.MatchString(cfg.Name) {
+				err = d.errorf(key, "name %q must be lower-case letters, digits, '-', '_' or '.', starting with a letter or digit", cfg.Name)
+			}
+		case "image":
+			cfg.Image, err = d.nonEmpty(key, v)
+		case "convention":
+			cfg.Convention, err = d.nonEmpty(key, v)
+		case "verbs":
+			cfg.Verbs, err = d.verbs(key, v)
+		default:
+			err = d.errorf(key, "unknown key %q%s", k, didYouMean(k, projectKeys))
+		}
+		if err != nil {
+			return err
+		}
+		d.seen(key)
+	}
+	return nil
+}
+
+func (d *decoder) verbs(key []string, v any) (map[string]*Verb, error) {
+	table, ok := v.(map[string]any)
+	if !ok {
+		return nil, d.errorf(key, "verbs must be a table of verb tables, not %s", tomlType(v))
+	}
+	out := make(map[string]*Verb, len(table))
+	for _, name := range sortedKeys(table) {
+		vkey := append(key[:1:1], name)
+		if !IsVerb(name) {
+			return nil, d.errorf(vkey, "unknown verb %q%s (known: %s)", name, didYouMean(name, Verbs), strings.Join(Verbs, ", "))
+		}
+		verb, err := d.verb(vkey, table[name])
+		if err != nil {
+			return nil, err
+		}
+		out[name] = verb
+		d.seen(vkey)
+	}
+	return out, nil
+}

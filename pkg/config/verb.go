@@ -1,0 +1,128 @@
+package config
+
+import (
+	"path"
+	"sort"
+	"strings"
+)
+
+var verbKeys = []string{"description", "run", "image", "env", "workdir", "user", "caches"}
+
+func (d *decoder) verb(key []string, v any) (*Verb, error) {
+	table, ok := v.(map[string]any)
+	if !ok {
+		return nil, d.errorf(key, "%s must be a table, not %s", strings.Join(key, "."), tomlType(v))
+	}
+	verb := &Verb{}
+	for _, k := range sortedKeys(table) {
+		val := table[k]
+		fkey := append(key[:len(key):len(key)], k)
+		var err error
+		switch k {
+		case "description":
+			verb.Description, err = d.str(fkey, val)
+		case "run":
+			if err = verb.Run.UnmarshalTOML(val); err != nil {
+				err = d.errorf(fkey, "%s: %v", strings.Join(fkey, "."), err)
+			} else if len(verb.Run) == 0 {
+				err = d.errorf(fkey, "%s: list of commands is empty", strings.Join(fkey, "."))
+			}
+		case "image":
+			verb.Image, err = d.nonEmpty(fkey, val)
+		case "env":
+			verb.Env, err = d.env(fkey, val)
+		case "workdir":
+			verb.Workdir, err = d.workdir(fkey, val)
+		case "user":
+			verb.User, err = d.nonEmpty(fkey, val)
+		case "caches":
+			verb.Caches, err = d.strings(fkey, val)
+			if verb.Caches == nil && err == nil {
+				verb.Caches = []string{}
+			}
+		default:
+			err = d.errorf(fkey, "unknown key %q in %s%s", k, strings.Join(key, "."), didYouMean(k, verbKeys))
+		}
+		if err != nil {
+			return nil, err
+		}
+		d.seen(fkey)
+	}
+	return verb, nil
+}
+
+func (d *decoder) str(key []string, v any) (string, error) {
+	s, ok := v.(string)
+	if !ok {
+		return "", d.errorf(key, "%s must be a string, not %s", strings.Join(key, "."), tomlType(v))
+	}
+	return s, nil
+}
+
+func (d *decoder) nonEmpty(key []string, v any) (string, error) {
+	s, err := d.str(key, v)
+	if err == nil && strings.TrimSpace(s) == "" {
+		err = d.errorf(key, "%s must not be empty", strings.Join(key, "."))
+	}
+	return s, err
+}
+
+func (d *decoder) strings(key []string, v any) ([]string, error) {
+	list, ok := v.([]any)
+	if !ok {
+		return nil, d.errorf(key, "%s must be a list of strings, not %s", strings.Join(key, "."), tomlType(v))
+	}
+	var out []string
+	for i, e := range list {
+		s, ok := e.(string)
+		if !ok {
+			return nil, d.errorf(key, "%s[%d] must be a string, not %s", strings.Join(key, "."), i, tomlType(e))
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+func (d *decoder) env(key []string, v any) (map[string]string, error) {
+	table, ok := v.(map[string]any)
+	if !ok {
+		return nil, d.errorf(key, "%s must be a table of strings, not %s", strings.Join(key, "."), tomlType(v))
+	}
+	out := make(map[string]string, len(table))
+	for _, name := range sortedKeys(table) {
+		ekey := append(key[:len(key):len(key)], name)
+		if name == "" || strings.ContainsAny(name, "= \t\n\x00") {
+			return nil, d.errorf(ekey, "%q is not a valid environment variable name", name)
+		}
+		s, ok := table[name].(string)
+		if !ok {
+			return nil, d.errorf(ekey, "%s.%s must be a string, not %s (quote it: %s = \"…\")",
+				strings.Join(key, "."), name, tomlType(table[name]), name)
+		}
+		out[name] = s
+	}
+	return out, nil
+}
+
+func (d *decoder) workdir(key []string, v any) (string, error) {
+	s, err := d.nonEmpty(key, v)
+	if err != nil {
+		return "", err
+	}
+	clean := path.Clean(s)
+	if path.IsAbs(clean) || clean == ".." || strings.HasPrefix(clean, "../") {
+		return "", d.errorf(key, "%s %q must be a path inside the project, relative to its root", strings.Join(key, "."), s)
+	}
+	return clean, nil
+}
+
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func quote(s string) string { return `"` + s + `"` }

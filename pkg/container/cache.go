@@ -1,0 +1,83 @@
+package container
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/api/types/mount"
+	"github.com/moby/moby/client"
+
+	"github.com/gazr-io/gazr/pkg/plan"
+)
+
+// ensureCaches creates the step's missing cache volumes, labelled as
+// gazr's. A new volume's root belongs to root; when steps run as another
+// user, it is opened to all (mode 1777, like /tmp) by a one-off container of
+// the step's image, so that every user of the machine shares one cache.
+func (r *Runner) ensureCaches(ctx context.Context, s *plan.Step) error {
+	if len(s.Caches) == 0 {
+		return nil
+	}
+	list, err := r.API.VolumeList(ctx, client.VolumeListOptions{Filters: client.Filters{}.Add("label", LabelCache)})
+	if err != nil {
+		return fmt.Errorf("list cache volumes: %w", err)
+	}
+	have := map[string]bool{}
+	for _, v := range list.Items {
+		have[v.Name] = true
+	}
+	var created []plan.Cache
+	for _, c := range s.Caches {
+		if have[c.Volume] {
+			continue
+		}
+		_, err := r.API.VolumeCreate(ctx, client.VolumeCreateOptions{
+			Name:   c.Volume,
+			Labels: map[string]string{LabelManaged: "true", LabelCache: c.Name},
+		})
+		if err != nil {
+			return fmt.Errorf("create cache volume %s: %w", c.Volume, err)
+		}
+		created = append(created, c)
+	}
+	if len(created) == 0 || os.Getuid() == 0 {
+		return nil
+	}
+	return r.openCaches(ctx, s, created)
+}
+
+// openCaches runs `chmod 1777` on new cache volumes as root.
+func (r *Runner) openCaches(ctx context.Context, s *plan.Step, caches []plan.Cache) error {
+	cmd := []string{"chmod", "1777"}
+	hc := &container.HostConfig{AutoRemove: true}
+	for _, c := range caches {
+		cmd = append(cmd, c.Target)
+		hc.Mounts = append(hc.Mounts, mount.Mount{Type: mount.TypeVolume, Source: c.Volume, Target: c.Target})
+	}
+	init := &plan.Step{Verb: s.Verb, Image: s.Image, User: plan.Value{Value: "0:0"}}
+	sub := *r
+	sub.Stdout, sub.Stderr = r.Stderr, r.Stderr
+	id, err := sub.createRaw(ctx, init, &container.Config{
+		Image: s.Image.Value, Cmd: cmd, User: "0:0",
+		Labels: map[string]string{LabelManaged: "true", LabelProject: r.Project, LabelVerb: s.Verb},
+	}, hc)
+	if err != nil {
+		return fmt.Errorf("prepare cache volumes: %w", err)
+	}
+	defer r.remove(id)
+	wait := r.API.ContainerWait(ctx, id, client.ContainerWaitOptions{Condition: container.WaitConditionNextExit})
+	if _, err := r.API.ContainerStart(ctx, id, client.ContainerStartOptions{}); err != nil {
+		return fmt.Errorf("prepare cache volumes: %w", err)
+	}
+	select {
+	case res := <-wait.Result:
+		if res.StatusCode != 0 {
+			return fmt.Errorf("prepare cache volumes: chmod in image %s exited with %d", s.Image.Value, res.StatusCode)
+		}
+		return nil
+	case err := <-wait.Error:
+		return fmt.Errorf("prepare cache volumes: %w", err)
+	}
+}

@@ -1,0 +1,64 @@
+// Package container runs gazr's steps on a container engine through the
+// Engine API (moby's client), never through the docker CLI.
+package container
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	cerrdefs "github.com/containerd/errdefs"
+	"github.com/moby/moby/client"
+)
+
+// Labels put on everything gazr creates, so that it can find and clean up
+// its own containers, networks and volumes.
+const (
+	LabelManaged = "io.gazr.managed"
+	LabelProject = "io.gazr.project"
+	LabelVerb    = "io.gazr.verb"
+	LabelCache   = "io.gazr.cache"
+)
+
+// EngineError says the container engine cannot be reached. It names the
+// endpoint and how to fix it.
+type EngineError struct {
+	Host string
+	Err  error
+}
+
+func (e *EngineError) Error() string {
+	hint := "start the engine (e.g. `sudo systemctl start docker`) or set DOCKER_HOST to a running one"
+	if os.Getenv("DOCKER_HOST") != "" {
+		hint = "check that DOCKER_HOST points at a running engine"
+	}
+	if errors.Is(e.Err, os.ErrPermission) || strings.Contains(e.Err.Error(), "permission denied") {
+		hint = "your user may not access it: add it to the engine's group (e.g. `sudo usermod -aG docker $USER`, then log in again)"
+	}
+	return fmt.Sprintf("cannot reach the container engine at %s: %s", e.Host, hint)
+}
+
+func (e *EngineError) Unwrap() error { return e.Err }
+
+// Connect returns a client for the engine named by the environment
+// (DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH, DOCKER_API_VERSION),
+// having checked that it answers and agreed on an API version.
+func Connect(ctx context.Context) (*client.Client, error) {
+	cli, err := client.New(client.FromEnv, client.WithUserAgent("gazr"))
+	if err != nil {
+		return nil, fmt.Errorf("container engine: %w", err)
+	}
+	if _, err := cli.Ping(ctx, client.PingOptions{NegotiateAPIVersion: true}); err != nil {
+		cli.Close()
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, &EngineError{Host: cli.DaemonHost(), Err: err}
+	}
+	return cli, nil
+}
+
+// isNotFound reports whether err is the engine's "no such object".
+func isNotFound(err error) bool { return cerrdefs.IsNotFound(err) }

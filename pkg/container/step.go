@@ -1,0 +1,207 @@
+package container
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/moby/moby/api/pkg/stdcopy"
+	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/api/types/mount"
+	"github.com/moby/moby/client"
+
+	"github.com/gazr-io/gazr/pkg/plan"
+)
+
+// StepAPI is the part of the engine API that running a step needs.
+type StepAPI interface {
+	client.ContainerAPIClient
+	client.VolumeAPIClient
+	client.ImageAPIClient
+}
+
+// ExitError is a step that ran and exited non-zero; Code is its exit code,
+// which gazr passes through unchanged.
+type ExitError struct {
+	Verb string
+	Code int
+}
+
+func (e *ExitError) Error() string {
+	return fmt.Sprintf("step %s failed with exit code %d", e.Verb, e.Code)
+}
+
+// ImageError says a step's image is missing and could not be pulled.
+type ImageError struct {
+	Image, Verb string
+	Err         error
+}
+
+func (e *ImageError) Error() string {
+	return fmt.Sprintf("image %q for step %s is not available and cannot be pulled (%v); build or load it, or set another image for verbs.%s",
+		e.Image, e.Verb, e.Err, e.Verb)
+}
+
+func (e *ImageError) Unwrap() error { return e.Err }
+
+// Runner runs steps on an engine.
+type Runner struct {
+	API     StepAPI
+	Project string
+	Stdout  io.Writer
+	Stderr  io.Writer
+	// TTY allocates a terminal for the step (stdout and stderr merged),
+	// so tools colour their output as they would in a shell.
+	TTY bool
+	// StopTimeout is how long a cancelled step gets between the signal
+	// and its forced removal. Default 1s.
+	StopTimeout time.Duration
+}
+
+// Run runs one step to completion and returns nil on exit code 0, an
+// *ExitError for any other exit code. When ctx is cancelled the step's
+// container is signalled, then removed; Run returns ctx's error. No
+// container outlives Run.
+func (r *Runner) Run(ctx context.Context, s *plan.Step) error {
+	if err := r.ensureCaches(ctx, s); err != nil {
+		return err
+	}
+	id, err := r.create(ctx, s)
+	if err != nil {
+		return err
+	}
+	// Remove on every path; AutoRemove covers a normal exit, this covers
+	// failed starts and cancellation. A fresh context: ctx may be done.
+	defer r.remove(id)
+
+	attach, err := r.API.ContainerAttach(ctx, id, client.ContainerAttachOptions{Stream: true, Stdout: true, Stderr: true})
+	if err != nil {
+		return fmt.Errorf("step %s: attach: %w", s.Verb, err)
+	}
+	defer attach.Close()
+	var copied sync.WaitGroup
+	copied.Add(1)
+	go func() {
+		defer copied.Done()
+		if r.TTY {
+			_, _ = io.Copy(r.Stdout, attach.Reader)
+		} else {
+			_, _ = stdcopy.StdCopy(r.Stdout, r.Stderr, attach.Reader)
+		}
+	}()
+
+	wait := r.API.ContainerWait(ctx, id, client.ContainerWaitOptions{Condition: container.WaitConditionNextExit})
+	if _, err := r.API.ContainerStart(ctx, id, client.ContainerStartOptions{}); err != nil {
+		return fmt.Errorf("step %s: start: %w", s.Verb, err)
+	}
+	select {
+	case res := <-wait.Result:
+		copied.Wait()
+		if res.Error != nil && res.Error.Message != "" {
+			return fmt.Errorf("step %s: %s", s.Verb, res.Error.Message)
+		}
+		if res.StatusCode != 0 {
+			return &ExitError{Verb: s.Verb, Code: int(res.StatusCode)}
+		}
+		return nil
+	case err := <-wait.Error:
+		if ctx.Err() != nil {
+			r.stop(id)
+			return ctx.Err()
+		}
+		return fmt.Errorf("step %s: wait: %w", s.Verb, err)
+	case <-ctx.Done():
+		r.stop(id)
+		return ctx.Err()
+	}
+}
+
+func (r *Runner) create(ctx context.Context, s *plan.Step) (string, error) {
+	return r.createRaw(ctx, s, r.config(s), hostConfig(s))
+}
+
+// createRaw creates a container for step s, pulling its image if missing.
+func (r *Runner) createRaw(ctx context.Context, s *plan.Step, cfg *container.Config, hc *container.HostConfig) (string, error) {
+	opts := client.ContainerCreateOptions{Name: r.name(s.Verb), Config: cfg, HostConfig: hc}
+	res, err := r.API.ContainerCreate(ctx, opts)
+	if err != nil && isNotFound(err) {
+		if perr := r.pull(ctx, s); perr != nil {
+			return "", perr
+		}
+		res, err = r.API.ContainerCreate(ctx, opts)
+	}
+	if err != nil {
+		return "", fmt.Errorf("step %s: create container: %w", s.Verb, err)
+	}
+	return res.ID, nil
+}
+
+func (r *Runner) config(s *plan.Step) *container.Config {
+	return &container.Config{
+		Image:      s.Image.Value,
+		Cmd:        s.Cmd(),
+		Env:        s.EnvList(),
+		User:       s.User.Value,
+		WorkingDir: s.Workdir.Value,
+		Tty:        r.TTY,
+		Labels: map[string]string{
+			LabelManaged: "true",
+			LabelProject: r.Project,
+			LabelVerb:    s.Verb,
+		},
+	}
+}
+
+func hostConfig(s *plan.Step) *container.HostConfig {
+	hc := &container.HostConfig{
+		AutoRemove: true,
+		Init:       ptr(true),
+		// HOME must be writable by whatever UID the step runs as.
+		Tmpfs: map[string]string{plan.HomeDir: "rw,exec,mode=1777"},
+	}
+	for _, m := range s.Mounts {
+		hc.Mounts = append(hc.Mounts, mount.Mount{Type: mount.TypeBind, Source: m.Source, Target: m.Target, ReadOnly: m.ReadOnly})
+	}
+	for _, c := range s.Caches {
+		hc.Mounts = append(hc.Mounts, mount.Mount{Type: mount.TypeVolume, Source: c.Volume, Target: c.Target})
+	}
+	return hc
+}
+
+// stop signals a cancelled step, gives it StopTimeout to exit, then lets
+// remove force it.
+func (r *Runner) stop(id string) {
+	timeout := r.StopTimeout
+	if timeout == 0 {
+		timeout = time.Second
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	_, _ = r.API.ContainerKill(ctx, id, client.ContainerKillOptions{Signal: "SIGTERM"})
+	wait := r.API.ContainerWait(ctx, id, client.ContainerWaitOptions{Condition: container.WaitConditionNotRunning})
+	select {
+	case <-wait.Result:
+	case <-wait.Error:
+	}
+}
+
+func (r *Runner) remove(id string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_, err := r.API.ContainerRemove(ctx, id, client.ContainerRemoveOptions{Force: true, RemoveVolumes: true})
+	if err != nil && !isNotFound(err) && !isRemovalInProgress(err) {
+		fmt.Fprintf(r.Stderr, "gazr: warning: could not remove container %s: %v\n", id[:12], err)
+	}
+}
+
+func (r *Runner) name(verb string) string {
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	return fmt.Sprintf("gazr-%s-%s-%s", r.Project, verb, hex.EncodeToString(b))
+}
+
+func ptr[T any](v T) *T { return &v }

@@ -1,0 +1,166 @@
+// Package convention knows the built-in conventions (top-level
+// conventions/): how to recognise an ecosystem from marker files and what
+// each gazr verb means there.
+package convention
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/gazr-io/gazr/conventions"
+)
+
+// Convention maps gazr verbs to commands for one ecosystem.
+type Convention struct {
+	// Name is the file name without .toml ("go", "node-yarn").
+	Name        string
+	Description string `toml:"description"`
+	// Detect lists marker files: the convention applies when any exists at
+	// the project root.
+	Detect []string `toml:"detect"`
+	// Priority orders conventions when several detect; highest wins.
+	Priority int `toml:"priority"`
+	// Image is the default image for the convention's verbs.
+	Image string `toml:"image"`
+	// ImageOrigin says where Image came from: "convention go", or the
+	// environment variable that overrode it.
+	ImageOrigin string `toml:"-"`
+	// Caches maps a cache name to the environment variable that tells the
+	// tool where its cache lives. Each cache is a named volume shared by all
+	// projects.
+	Caches map[string]string `toml:"caches"`
+	// Verbs maps a verb to its commands.
+	Verbs map[string]Verb `toml:"verbs"`
+	// Makefile marks the gazr-style Makefile convention, whose verbs come
+	// from the Makefile's targets.
+	Makefile bool `toml:"makefile"`
+	// DetectedBy is the marker file that selected the convention, empty
+	// when it was named in the config.
+	DetectedBy string `toml:"-"`
+	// Base is the language convention a Makefile convention borrowed its
+	// image and caches from, if any.
+	Base string `toml:"-"`
+}
+
+// Verb is one verb of a convention.
+type Verb struct {
+	Run         []string `toml:"run"`
+	Description string   `toml:"description"`
+}
+
+// UnmarshalTOML lets run be a string or a list of strings.
+func (v *Verb) UnmarshalTOML(data any) error {
+	m, ok := data.(map[string]any)
+	if !ok {
+		return fmt.Errorf("verb must be a table")
+	}
+	for k, val := range m {
+		switch k {
+		case "run":
+			switch r := val.(type) {
+			case string:
+				v.Run = []string{r}
+			case []any:
+				for _, e := range r {
+					s, ok := e.(string)
+					if !ok {
+						return fmt.Errorf("run must hold strings")
+					}
+					v.Run = append(v.Run, s)
+				}
+			default:
+				return fmt.Errorf("run must be a string or a list of strings")
+			}
+		case "description":
+			v.Description, _ = val.(string)
+		default:
+			return fmt.Errorf("unknown key %q", k)
+		}
+	}
+	return nil
+}
+
+// ImageEnv is the environment variable that overrides a convention's
+// default image, e.g. GAZR_IMAGE_NODE_YARN for "node-yarn". It lets tests
+// and air-gapped sites substitute images without editing conventions.
+func ImageEnv(name string) string {
+	return "GAZR_IMAGE_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
+}
+
+var (
+	loadOnce sync.Once
+	all      []*Convention
+	loadErr  error
+)
+
+// All returns every built-in convention, highest priority first.
+func All() ([]*Convention, error) {
+	loadOnce.Do(func() { all, loadErr = parseAll(conventions.FS) })
+	if loadErr != nil {
+		return nil, loadErr
+	}
+	out := make([]*Convention, len(all))
+	for i, c := range all {
+		out[i] = c.withImageOverride()
+	}
+	return out, nil
+}
+
+func parseAll(fsys fs.FS) ([]*Convention, error) {
+	files, err := fs.Glob(fsys, "*.toml")
+	if err != nil {
+		return nil, err
+	}
+	var out []*Convention
+	for _, f := range files {
+		data, err := fs.ReadFile(fsys, f)
+		if err != nil {
+			return nil, err
+		}
+		c := &Convention{Name: strings.TrimSuffix(path.Base(f), ".toml")}
+		md, err := toml.Decode(string(data), c)
+		if err != nil {
+			return nil, fmt.Errorf("convention %s: %w", f, err)
+		}
+		if und := md.Undecoded(); len(und) > 0 {
+			return nil, fmt.Errorf("convention %s: unknown key %q", f, und[0].String())
+		}
+		out = append(out, c)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Priority > out[j].Priority })
+	return out, nil
+}
+
+// withImageOverride returns a copy of c whose image honours ImageEnv.
+func (c *Convention) withImageOverride() *Convention {
+	cp := *c
+	cp.ImageOrigin = "convention " + c.Name
+	if img := os.Getenv(ImageEnv(c.Name)); img != "" {
+		cp.Image, cp.ImageOrigin = img, "$"+ImageEnv(c.Name)
+	}
+	return &cp
+}
+
+// ByName returns the convention called name.
+func ByName(name string) (*Convention, error) {
+	list, err := All()
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, 0, len(list))
+	for _, c := range list {
+		if c.Name == name {
+			return c, nil
+		}
+		names = append(names, c.Name)
+	}
+	sort.Strings(names)
+	return nil, fmt.Errorf("no convention named %q; known: %s", name, strings.Join(names, ", "))
+}

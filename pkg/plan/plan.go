@@ -1,0 +1,146 @@
+// Package plan resolves a verb into the steps that run it: for each step
+// the image, commands, environment, mounts, user and caches, each with the
+// origin of its value (".gazr.toml:12", "convention go", "default").
+//
+// Resolution is pure: it reads the parsed config and convention and never
+// talks to the engine, so `gazr explain` and `--dry-run` show exactly what
+// a run would do.
+package plan
+
+import (
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/gazr-io/gazr/pkg/convention"
+)
+
+// Origins of values that do not come from a file or a convention.
+const (
+	OriginDefault = "default"
+	OriginGazr    = "gazr"
+	OriginHost    = "host user"
+	OriginArgs    = "command line"
+)
+
+// Paths inside step containers.
+const (
+	// HomeDir is the step's HOME: a tmpfs writable by any user, so tools
+	// that write to HOME work whatever UID the step runs as.
+	HomeDir = "/gazr/home"
+	// CacheDir holds one mounted cache volume per subdirectory.
+	CacheDir = "/gazr/cache"
+	// CacheVolumePrefix prefixes the names of cache volumes.
+	CacheVolumePrefix = "gazr-cache-"
+)
+
+// Plan is the resolved form of one verb.
+type Plan struct {
+	Verb    string
+	Project string
+	// Root is the project root on the host, mounted at the same path.
+	Root string
+	// Config is the project file path, empty without one.
+	Config string
+	// Convention is the convention in use, nil when none.
+	Convention *convention.Convention
+	// Steps run in order; the first failure stops the plan.
+	Steps []*Step
+}
+
+// Step is one container run.
+type Step struct {
+	Verb     string
+	Image    Value
+	Commands []string
+	// CommandsOrigin says where Commands came from.
+	CommandsOrigin string
+	// Args are extra arguments (after --), appended to the last command.
+	Args    []string
+	Workdir Value
+	User    Value
+	Env     []EnvVar
+	Mounts  []Mount
+	Caches  []Cache
+}
+
+// Value is a resolved setting and where it came from.
+type Value struct {
+	Value, Origin string
+}
+
+// EnvVar is one environment variable of a step.
+type EnvVar struct {
+	Name, Value, Origin string
+}
+
+// Mount is a bind mount of a host path.
+type Mount struct {
+	Source, Target, Origin string
+	ReadOnly               bool
+}
+
+// Cache is a named volume shared across projects and runs.
+type Cache struct {
+	Name, Volume, Target, EnvVar, Origin string
+}
+
+// EnvList returns the step's environment as NAME=value strings.
+func (s *Step) EnvList() []string {
+	out := make([]string, 0, len(s.Env))
+	for _, e := range s.Env {
+		out = append(out, e.Name+"="+e.Value)
+	}
+	return out
+}
+
+// Script returns the shell command that runs the step's commands in
+// order, stopping at the first failure with its exit code. Args are
+// appended to the last command as "$@", so they keep their quoting.
+func (s *Step) Script() string {
+	last := len(s.Commands) - 1
+	if last == 0 {
+		if len(s.Args) > 0 {
+			return s.Commands[0] + ` "$@"`
+		}
+		return s.Commands[0]
+	}
+	var b strings.Builder
+	for i, c := range s.Commands {
+		if i == last && len(s.Args) > 0 {
+			c += ` "$@"`
+		}
+		b.WriteString("{ " + c + "\n} || exit $?\n")
+	}
+	return b.String()
+}
+
+// Cmd returns the container command: sh -c with the script and the args.
+func (s *Step) Cmd() []string {
+	cmd := []string{"sh", "-c", s.Script()}
+	if len(s.Args) > 0 {
+		cmd = append(append(cmd, "gazr"), s.Args...)
+	}
+	return cmd
+}
+
+// Containers run the project at the same absolute path as on the host so
+// that paths in tool output match; on Windows hosts a drive path is not a
+// valid container path, so it is converted to a slash path.
+func containerPath(hostPath string) string {
+	p := filepath.ToSlash(hostPath)
+	if v := filepath.VolumeName(hostPath); v != "" {
+		p = "/" + strings.ToLower(strings.TrimSuffix(v, ":")) + strings.TrimPrefix(p, filepath.ToSlash(v))
+	}
+	return path.Clean(p)
+}
+
+func sortedEnv(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

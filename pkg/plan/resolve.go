@@ -1,0 +1,186 @@
+package plan
+
+import (
+	"fmt"
+	"path"
+	"path/filepath"
+	"strings"
+
+	"github.com/gazr-io/gazr/pkg/config"
+	"github.com/gazr-io/gazr/pkg/convention"
+)
+
+// Options are the inputs of a resolution that do not come from files.
+type Options struct {
+	// Args are extra arguments for the step, from `gazr <verb> -- <args>`.
+	Args []string
+	// User is the host user as "UID:GID"; steps run as this user unless
+	// the verb sets its own.
+	User string
+	// Version is gazr's version, exported as GAZR_VERSION.
+	Version string
+}
+
+// NotDefinedError says a verb has nothing to run in this project.
+type NotDefinedError struct {
+	Verb       string
+	Convention string
+}
+
+func (e *NotDefinedError) Error() string {
+	where := "no convention applies here"
+	if e.Convention != "" {
+		where = fmt.Sprintf("convention %s does not define it", e.Convention)
+	}
+	return fmt.Sprintf("verb %q is not defined here (%s); add [verbs.%s] with a run command to %s",
+		e.Verb, where, e.Verb, config.FileName)
+}
+
+// Resolve returns the plan of verb. A composite verb (test, security) that
+// the project does not define runs its defined members in order.
+func Resolve(cfg *config.Config, conv *convention.Convention, verb string, opts Options) (*Plan, error) {
+	p := &Plan{Verb: verb, Project: cfg.Name, Root: cfg.Root, Config: cfg.Path, Convention: conv}
+	if Defined(cfg, conv, verb) {
+		s, err := resolveStep(cfg, conv, verb, opts)
+		if err != nil {
+			return nil, err
+		}
+		p.Steps = []*Step{s}
+		return p, nil
+	}
+	for _, member := range config.Groups[verb] {
+		if !Defined(cfg, conv, member) {
+			continue
+		}
+		s, err := resolveStep(cfg, conv, member, opts)
+		if err != nil {
+			return nil, err
+		}
+		p.Steps = append(p.Steps, s)
+	}
+	if len(p.Steps) == 0 {
+		return nil, &NotDefinedError{Verb: verb, Convention: convName(conv)}
+	}
+	return p, nil
+}
+
+// Defined reports whether verb itself (not its group) has commands.
+func Defined(cfg *config.Config, conv *convention.Convention, verb string) bool {
+	if v := cfg.Verbs[verb]; v != nil && len(v.Run) > 0 {
+		return true
+	}
+	if conv != nil {
+		return len(conv.Verbs[verb].Run) > 0
+	}
+	return false
+}
+
+func resolveStep(cfg *config.Config, conv *convention.Convention, verb string, opts Options) (*Step, error) {
+	v := cfg.Verbs[verb]
+	if v == nil {
+		v = &config.Verb{}
+	}
+	s := &Step{Verb: verb, Args: opts.Args}
+	key := "verbs." + verb
+	switch {
+	case len(v.Run) > 0:
+		s.Commands, s.CommandsOrigin = v.Run, origin(cfg, key+".run")
+	default:
+		s.Commands, s.CommandsOrigin = conv.Verbs[verb].Run, "convention "+conv.Name
+	}
+	switch {
+	case v.Image != "":
+		s.Image = Value{v.Image, origin(cfg, key+".image")}
+	case cfg.Image != "":
+		s.Image = Value{cfg.Image, origin(cfg, "image")}
+	case conv != nil && conv.Image != "":
+		s.Image = Value{conv.Image, conv.ImageOrigin}
+	default:
+		return nil, fmt.Errorf("verb %q has no image: set image = \"…\" in %s or in [verbs.%s]", verb, config.FileName, verb)
+	}
+	root := containerPath(cfg.Root)
+	s.Workdir = Value{root, "project root"}
+	if v.Workdir != "" {
+		s.Workdir = Value{path.Join(root, v.Workdir), origin(cfg, key+".workdir")}
+	}
+	s.User = Value{opts.User, OriginHost}
+	if v.User != "" {
+		s.User = Value{v.User, origin(cfg, key+".user")}
+	}
+	s.Mounts = []Mount{{Source: cfg.Root, Target: root, Origin: "project root"}}
+	caches, err := resolveCaches(cfg, conv, verb, v)
+	if err != nil {
+		return nil, err
+	}
+	s.Caches = caches
+	s.Env = resolveEnv(cfg, conv, s, v, opts)
+	return s, nil
+}
+
+func resolveCaches(cfg *config.Config, conv *convention.Convention, verb string, v *config.Verb) ([]Cache, error) {
+	var known map[string]string
+	if conv != nil {
+		known = conv.Caches
+	}
+	names, from := sortedEnv(known), "convention "+convName(conv)
+	if v.Caches != nil {
+		names, from = v.Caches, origin(cfg, "verbs."+verb+".caches")
+	}
+	out := make([]Cache, 0, len(names))
+	for _, n := range names {
+		envVar, ok := known[n]
+		if !ok {
+			list := sortedEnv(known)
+			knownList := strings.Join(list, ", ")
+			if knownList == "" {
+				knownList = "none"
+			}
+			return nil, &config.Error{Path: cfg.Path, Pos: cfg.Pos["verbs."+verb+".caches"],
+				Msg: fmt.Sprintf("verbs.%s.caches: unknown cache %q%s (known: %s)", verb, n, suggest(n, list), knownList)}
+		}
+		out = append(out, Cache{Name: n, Volume: CacheVolumePrefix + n, Target: CacheDir + "/" + n, EnvVar: envVar, Origin: from})
+	}
+	return out, nil
+}
+
+func resolveEnv(cfg *config.Config, conv *convention.Convention, s *Step, v *config.Verb, opts Options) []EnvVar {
+	env := []EnvVar{{"HOME", HomeDir, OriginGazr}}
+	for _, c := range s.Caches {
+		env = append(env, EnvVar{c.EnvVar, c.Target, "cache " + c.Name})
+	}
+	for _, k := range sortedEnv(v.Env) {
+		env = append(env, EnvVar{k, v.Env[k], origin(cfg, "verbs."+s.Verb+".env."+k)})
+	}
+	env = append(env,
+		EnvVar{"GAZR", "1", OriginGazr},
+		EnvVar{"GAZR_PROJECT", cfg.Name, OriginGazr},
+		EnvVar{"GAZR_ROOT", containerPath(cfg.Root), OriginGazr},
+		EnvVar{"GAZR_VERB", s.Verb, OriginGazr},
+		EnvVar{"GAZR_CONVENTION", convName(conv), OriginGazr},
+		EnvVar{"GAZR_VERSION", opts.Version, OriginGazr},
+	)
+	return env
+}
+
+// origin names the file position where key was set.
+func origin(cfg *config.Config, key string) string {
+	name := filepath.Base(cfg.Path)
+	if p, ok := cfg.Pos[key]; ok && p.Line > 0 {
+		return fmt.Sprintf("%s:%d", name, p.Line)
+	}
+	return name
+}
+
+func convName(c *convention.Convention) string {
+	if c == nil {
+		return ""
+	}
+	return c.Name
+}
+
+func suggest(name string, list []string) string {
+	if s := config.Suggest(name, list); s != "" {
+		return fmt.Sprintf("; did you mean %q?", s)
+	}
+	return ""
+}
