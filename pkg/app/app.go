@@ -136,4 +136,3 @@ func withSignals(parent context.Context) (context.Context, func() os.Signal) {
 		return got
 	}
 }
-
