@@ -73,6 +73,9 @@ func printPlan(io *iostreams.IOStreams, pl *plan.Plan) error {
 	for _, s := range pl.Steps {
 		fmt.Fprintf(w, "\nstep %s\n", s.Verb)
 		fmt.Fprintf(w, "  image\t%s\t%s\n", s.Image.Value, s.Image.Origin)
+		if s.Prelude.Value != "" {
+			fmt.Fprintf(w, "  prelude\t%s\t%s\n", oneLine(s.Prelude.Value), s.Prelude.Origin)
+		}
 		for i, c := range s.Commands {
 			label := "  run"
 			if i > 0 {

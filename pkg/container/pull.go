@@ -17,7 +17,7 @@ import (
 func (r *Runner) pull(ctx context.Context, s *plan.Step) error {
 	resp, err := r.API.ImagePull(ctx, s.Image.Value, client.ImagePullOptions{})
 	if err != nil {
-		return &ImageError{Image: s.Image.Value, Verb: s.Verb, Err: trimEngineError(err)}
+		return &ImageError{Image: s.Image.Value, Verb: s.Verb, Origin: s.Image.Origin, Err: trimEngineError(err)}
 	}
 	defer resp.Close()
 	dec := json.NewDecoder(resp)
@@ -29,10 +29,10 @@ func (r *Runner) pull(ctx context.Context, s *plan.Step) error {
 			if errors.Is(err, io.EOF) {
 				return nil
 			}
-			return &ImageError{Image: s.Image.Value, Verb: s.Verb, Err: err}
+			return &ImageError{Image: s.Image.Value, Verb: s.Verb, Origin: s.Image.Origin, Err: err}
 		}
 		if msg.Error != "" {
-			return &ImageError{Image: s.Image.Value, Verb: s.Verb, Err: errors.New(msg.Error)}
+			return &ImageError{Image: s.Image.Value, Verb: s.Verb, Origin: s.Image.Origin, Err: errors.New(msg.Error)}
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"strings"
 	"sync"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/moby/moby/api/types/mount"
 	"github.com/moby/moby/client"
 
+	"github.com/gazr-io/gazr/pkg/convention"
 	"github.com/gazr-io/gazr/pkg/plan"
 )
 
@@ -38,12 +40,18 @@ func (e *ExitError) Error() string {
 // ImageError says a step's image is missing and could not be pulled.
 type ImageError struct {
 	Image, Verb string
-	Err         error
+	// Origin is where the image name came from (plan.Value.Origin).
+	Origin string
+	Err    error
 }
 
 func (e *ImageError) Error() string {
-	return fmt.Sprintf("image %q for step %s is not available and cannot be pulled (%v); build or load it, or set another image for verbs.%s",
-		e.Image, e.Verb, e.Err, e.Verb)
+	fix := fmt.Sprintf("set another image in [verbs.%s]", e.Verb)
+	if conv, ok := strings.CutPrefix(e.Origin, "convention "); ok {
+		fix = fmt.Sprintf("set image in .gazr.toml or %s to use another one", convention.ImageEnv(conv))
+	}
+	return fmt.Sprintf("image %q for step %s is not available and cannot be pulled (%v); build or load it, or %s",
+		e.Image, e.Verb, e.Err, fix)
 }
 
 func (e *ImageError) Unwrap() error { return e.Err }
@@ -94,7 +102,9 @@ func (r *Runner) Run(ctx context.Context, s *plan.Step) error {
 		}
 	}()
 
-	wait := r.API.ContainerWait(ctx, id, client.ContainerWaitOptions{Condition: container.WaitConditionNextExit})
+	// Waiting for removal, as `docker run --rm` does, means no container
+	// is left when Run returns; the engine still reports the exit code.
+	wait := r.API.ContainerWait(ctx, id, client.ContainerWaitOptions{Condition: container.WaitConditionRemoved})
 	if _, err := r.API.ContainerStart(ctx, id, client.ContainerStartOptions{}); err != nil {
 		return fmt.Errorf("step %s: start: %w", s.Verb, err)
 	}
@@ -189,12 +199,21 @@ func (r *Runner) stop(id string) {
 	}
 }
 
+// remove force-removes a container and waits until it is gone, so that
+// nothing is left when gazr exits, even when the engine was already
+// auto-removing it.
 func (r *Runner) remove(id string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
+	wait := r.API.ContainerWait(ctx, id, client.ContainerWaitOptions{Condition: container.WaitConditionRemoved})
 	_, err := r.API.ContainerRemove(ctx, id, client.ContainerRemoveOptions{Force: true, RemoveVolumes: true})
 	if err != nil && !isNotFound(err) && !isRemovalInProgress(err) {
 		fmt.Fprintf(r.Stderr, "gazr: warning: could not remove container %s: %v\n", id[:12], err)
+		return
+	}
+	select {
+	case <-wait.Result:
+	case <-wait.Error:
 	}
 }
 

@@ -32,6 +32,9 @@ type Convention struct {
 	// ImageOrigin says where Image came from: "convention go", or the
 	// environment variable that overrode it.
 	ImageOrigin string `toml:"-"`
+	// Prelude is shell run before each verb's commands in this convention
+	// (e.g. activating a virtualenv); shown by `gazr explain`.
+	Prelude string `toml:"prelude"`
 	// Caches maps a cache name to the environment variable that tells the
 	// tool where its cache lives. Each cache is a named volume shared by all
 	// projects.

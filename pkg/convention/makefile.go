@@ -61,9 +61,7 @@ func makefileConvention(mk, lang *Convention, targets []string) *Convention {
 	if lang != nil {
 		c.Base = lang.Name
 		c.Caches = lang.Caches
-		if c.ImageOrigin == "convention "+mk.Name {
-			c.Image, c.ImageOrigin = lang.Image, lang.ImageOrigin
-		}
+		c.Image, c.ImageOrigin = lang.Image, lang.ImageOrigin
 	}
 	return &c
 }

@@ -56,6 +56,9 @@ type Step struct {
 	Commands []string
 	// CommandsOrigin says where Commands came from.
 	CommandsOrigin string
+	// Prelude runs before Commands (the convention's setup, e.g. a
+	// virtualenv); a failing prelude fails the step.
+	Prelude Value
 	// Args are extra arguments (after --), appended to the last command.
 	Args    []string
 	Workdir Value
@@ -100,13 +103,16 @@ func (s *Step) EnvList() []string {
 // appended to the last command as "$@", so they keep their quoting.
 func (s *Step) Script() string {
 	last := len(s.Commands) - 1
-	if last == 0 {
+	if last == 0 && s.Prelude.Value == "" {
 		if len(s.Args) > 0 {
 			return s.Commands[0] + ` "$@"`
 		}
 		return s.Commands[0]
 	}
 	var b strings.Builder
+	if s.Prelude.Value != "" {
+		b.WriteString("{ " + s.Prelude.Value + "\n} || exit $?\n")
+	}
 	for i, c := range s.Commands {
 		if i == last && len(s.Args) > 0 {
 			c += ` "$@"`

@@ -98,6 +98,9 @@ func resolveStep(cfg *config.Config, conv *convention.Convention, verb string, o
 	default:
 		return nil, fmt.Errorf("verb %q has no image: set image = \"…\" in %s or in [verbs.%s]", verb, config.FileName, verb)
 	}
+	if conv != nil && conv.Prelude != "" {
+		s.Prelude = Value{conv.Prelude, "convention " + conv.Name}
+	}
 	root := containerPath(cfg.Root)
 	s.Workdir = Value{root, "project root"}
 	if v.Workdir != "" {
