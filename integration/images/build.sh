@@ -182,12 +182,28 @@ trap 'exit 143' TERM
 
 image_exists() { docker image inspect "$1" >/dev/null 2>&1; }
 
+# timed LABEL CMD...: runs CMD, noting how long it took in PHASES.
+PHASES=()
+timed() {
+	local label=$1 t
+	shift
+	t=$(now)
+	"$@"
+	PHASES+=("$label $(since "$t")")
+}
+
 # import_rootfs DIR TAG [--change ...]: imports DIR as TAG, leaving out apt
 # indexes, .debs, docs, man pages and translations.
 import_rootfs() {
 	local dir=$1 tag=$2
 	shift 2
 	: >"$dir/etc/resolv.conf" # the engine bind-mounts its own
+	# Trust what the host trusts: where egress goes through a TLS-inspecting
+	# proxy, its CA is only in the host's bundle, and steps that download
+	# (go mod download, npm ci) need it.
+	if [[ -d $dir/etc/ssl/certs && -f /etc/ssl/certs/ca-certificates.crt ]]; then
+		cp /etc/ssl/certs/ca-certificates.crt "$dir/etc/ssl/certs/ca-certificates.crt"
+	fi
 	tar -C "$dir" --numeric-owner -cf - --anchored \
 		--exclude='./var/lib/apt/lists/*_*' \
 		--exclude='./var/cache/apt/*.bin' \
@@ -215,7 +231,7 @@ ensure_base() {
 	if ! debootstrap --variant=minbase --include="$DEBIAN_PACKAGES" \
 		--cache-dir="$CACHE/debootstrap" "$SUITE" "$tmp" "$mirror" >"$WORK/debootstrap.log" 2>&1; then
 		tail -n 30 "$WORK/debootstrap.log" >&2
-		die "debootstrap failed (full log above, last lines)"
+		die "debootstrap failed (the last lines of its log are above)"
 	fi
 	rm -f "$tmp"/var/cache/apt/archives/*.deb # copies of what is in $CACHE/debootstrap
 	: >"$tmp/etc/resolv.conf"
@@ -229,12 +245,11 @@ ensure_base() {
 	log "rootfs debian-$SUITE: built in $(since "$t0")"
 }
 
-# new_rootfs NAME: a fresh copy of the base rootfs under $WORK; prints its path.
+# new_rootfs NAME: sets ROOT to a fresh copy of the base rootfs under $WORK.
 new_rootfs() {
-	ensure_base >&2
-	local dir=$WORK/$1
-	cp -a --reflink=auto "$BASE" "$dir"
-	echo "$dir"
+	ensure_base
+	ROOT=$WORK/$1
+	timed copy cp -a --reflink=auto "$BASE" "$ROOT"
 }
 
 # chroot_apt DIR PACKAGE...: installs packages into DIR from the mirror; the
@@ -249,7 +264,7 @@ chroot_apt() {
 	mount --bind "$CACHE/apt-archives" "$dir/var/cache/apt/archives"
 	local rc=0
 	chroot "$dir" /usr/bin/env -i PATH="$PATH_ENV" HOME=/root LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive \
-		sh -c 'apt-get update -q && apt-get install -y -q "$@"' sh "$@" >"$WORK/apt-$(basename "$dir").log" 2>&1 || rc=$?
+		sh -c 'apt-get update -q && apt-get install -y -q -o DPkg::Options::=--force-unsafe-io "$@"' sh "$@" >"$WORK/apt-$(basename "$dir").log" 2>&1 || rc=$?
 	umount "$dir/var/cache/apt/archives"
 	umount "$dir/proc"
 	rm -f "$dir/usr/sbin/policy-rc.d"
@@ -258,6 +273,10 @@ chroot_apt() {
 		tail -n 30 "$WORK/apt-$(basename "$dir").log" >&2
 		die "apt-get install $* failed in $dir"
 	fi
+}
+
+copy_goroot() { # copy_goroot FROM TO: leaves out Go's own test suite
+	tar -C "$1" -cf - --anchored --exclude=./test --exclude=./.git . | tar -C "$2" -xf -
 }
 
 host_goroot() {
@@ -297,29 +316,30 @@ build_busybox() {
 		nobody:x:65534:
 	EOF
 	: >"$dir/etc/resolv.conf"
-	import_rootfs "$dir" "$1" --change 'CMD ["sh"]'
+	timed import import_rootfs "$dir" "$1" --change 'CMD ["sh"]'
 }
 smoke_busybox=(busybox true)
 
 build_debian() {
 	ensure_base
-	import_rootfs "$BASE" "$1" --change 'CMD ["bash"]'
+	timed import import_rootfs "$BASE" "$1" --change 'CMD ["bash"]'
 }
 smoke_debian=(sh -c 'cat /etc/debian_version && make --version | head -n1')
 
 build_go() {
-	local dir goroot
+	local goroot
 	goroot=$(host_goroot)
 	case $(cat "$goroot/VERSION" 2>/dev/null | head -n1) in
 	go1.26 | go1.26.*) ;;
 	*) printf 'build.sh: warning: host Go in %s is not go1.26 but it is tagged %s\n' "$goroot" "$1" >&2 ;;
 	esac
-	dir=$(new_rootfs go)
-	chroot_apt "$dir" git ca-certificates
+	new_rootfs go
+	local dir=$ROOT
+	timed apt chroot_apt "$dir" git ca-certificates
 	mkdir -p "$dir/usr/local/go" "$dir/go/bin" "$dir/go/src"
-	tar -C "$goroot" -cf - --anchored --exclude=./test --exclude=./.git . | tar -C "$dir/usr/local/go" -xf -
+	timed goroot copy_goroot "$goroot" "$dir/usr/local/go"
 	chmod 1777 "$dir/go" "$dir/go/bin" "$dir/go/src"
-	import_rootfs "$dir" "$1" \
+	timed import import_rootfs "$dir" "$1" \
 		--change 'ENV GOPATH=/go' \
 		--change 'ENV CGO_ENABLED=0' \
 		--change "ENV PATH=/go/bin:/usr/local/go/bin:$PATH_ENV" \
@@ -329,39 +349,47 @@ build_go() {
 smoke_go=(sh -c 'go version && cd /tmp && printf "package main\nfunc main() { println(\"hello\") }\n" >m.go && go run m.go')
 
 build_node() {
-	local dir
-	dir=$(new_rootfs node)
-	chroot_apt "$dir" nodejs npm yarnpkg
+	new_rootfs node
+	local dir=$ROOT
+	timed apt chroot_apt "$dir" nodejs npm yarnpkg
 	ln -sf /usr/bin/yarnpkg "$dir/usr/local/bin/yarn"
-	import_rootfs "$dir" "$1" --change 'CMD ["node"]'
+	timed import import_rootfs "$dir" "$1" --change 'CMD ["node"]'
 }
 smoke_node=(sh -c 'node --version && npm --version && yarn --version')
 
 build_python() {
-	local dir
-	dir=$(new_rootfs python)
-	chroot_apt "$dir" python3 python3-pip python3-pytest python3-venv
+	new_rootfs python
+	local dir=$ROOT
+	timed apt chroot_apt "$dir" python3 python3-pip python3-pytest python3-venv
 	ln -sf python3 "$dir/usr/bin/python"
 	# Like the Docker Hub python images: let `pip install` into the system interpreter.
-	import_rootfs "$dir" "$1" --change 'ENV PIP_BREAK_SYSTEM_PACKAGES=1' --change 'CMD ["python3"]'
+	timed import import_rootfs "$dir" "$1" --change 'ENV PIP_BREAK_SYSTEM_PACKAGES=1' --change 'CMD ["python3"]'
 }
 smoke_python=(sh -c 'python --version && python3 -m pytest --version && pip --version')
 
+# Docker Engine in a container (for a multi-node swarm). The host here lacks
+# CAP_SYS_RESOURCE, so --privileged fails ("unable to apply caps"); what works:
+#   docker run -d --cap-add=ALL --cap-drop=SYS_RESOURCE \
+#     --security-opt seccomp=unconfined --security-opt apparmor=unconfined \
+#     --device-cgroup-rule='a *:* rwm' -v /sys/fs/cgroup:/sys/fs/cgroup:rw \
+#     gazr-test/dind:20.10
+# (plain --privileged where the host allows it). No image can be pulled in
+# it either: `docker save TAG | docker exec -i NODE docker load`.
 build_dind() {
-	local dir
-	dir=$(new_rootfs dind)
-	chroot_apt "$dir" docker.io iptables iproute2 ca-certificates
-	import_rootfs "$dir" "$1" \
+	new_rootfs dind
+	local dir=$ROOT
+	timed apt chroot_apt "$dir" docker.io iptables iproute2 ca-certificates
+	timed import import_rootfs "$dir" "$1" \
 		--change 'VOLUME /var/lib/docker' \
 		--change 'EXPOSE 2375 2377 7946 7946/udp 4789/udp' \
-		--change 'CMD ["dockerd", "--host=unix:///var/run/docker.sock", "--host=tcp://0.0.0.0:2375"]'
+		--change 'CMD ["dockerd", "--tls=false", "--host=unix:///var/run/docker.sock", "--host=tcp://0.0.0.0:2375"]'
 }
 smoke_dind=(sh -c 'dockerd --version && docker --version')
 
 build_registry() {
-	local dir
-	dir=$(new_rootfs registry)
-	chroot_apt "$dir" docker-registry
+	new_rootfs registry
+	local dir=$ROOT
+	timed apt chroot_apt "$dir" docker-registry
 	# Debian's config turns on htpasswd auth with a path that is a directory;
 	# a test registry wants none.
 	cat >"$dir/etc/docker/registry/config.yml" <<-'EOF'
@@ -381,7 +409,7 @@ build_registry() {
 		  headers:
 		    X-Content-Type-Options: [nosniff]
 	EOF
-	import_rootfs "$dir" "$1" \
+	timed import import_rootfs "$dir" "$1" \
 		--change 'VOLUME /var/lib/docker-registry' \
 		--change 'EXPOSE 5000' \
 		--change 'CMD ["docker-registry", "serve", "/etc/docker/registry/config.yml"]'
@@ -399,6 +427,7 @@ for name in "${NAMES[@]}"; do
 		continue
 	fi
 	t0=$(now)
+	PHASES=()
 	"build_$name" "$tag"
 	t1=$(now)
 	declare -n smoke="smoke_$name"
@@ -408,7 +437,9 @@ for name in "${NAMES[@]}"; do
 		die "image $tag: smoke test '${smoke[*]}' failed; image removed"
 	fi
 	unset -n smoke
-	log "image $tag: built in $(since "$t0") (smoke test $(since "$t1"): $(tr '\n' ' ' <<<"$out" | sed 's/ *$//'))"
+	PHASES+=("smoke $(since "$t1")")
+	out=$(tr '\n' ' ' <<<"$out" | sed 's/ *$//')
+	log "image $tag: built in $(since "$t0") [$(IFS=,; sed 's/,/, /g' <<<"${PHASES[*]}")]: ${out:-ok}"
 	# Free the disk early: the next image starts from a fresh copy anyway.
 	if [[ -d $WORK/$name ]]; then remove_tree "$WORK/$name"; fi
 done

@@ -25,8 +25,6 @@ type Config struct {
 	// Convention forces a convention by name instead of detecting it;
 	// "none" disables conventions entirely.
 	Convention string `toml:"convention"`
-	// Env is passed to every step; a verb's own env wins over it.
-	Env map[string]string `toml:"env"`
 	// Verbs maps a verb name (test-unit, build…) to its definition.
 	Verbs map[string]*Verb `toml:"verbs"`
 

@@ -43,6 +43,8 @@ func tomlType(v any) string {
 		return "an array"
 	case map[string]any:
 		return "a table"
+	case []map[string]any:
+		return "an array of tables"
 	default:
 		return "a date or time"
 	}

@@ -47,7 +47,11 @@ func Load(dir string) (*Config, error) {
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, err
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, &Error{Path: path, Msg: "cannot read: " + err.Error()}
 	}
 	return Parse(path, data)
 }
@@ -58,7 +62,7 @@ func Parse(path string, data []byte) (*Config, error) {
 	if _, err := toml.Decode(string(data), &raw); err != nil {
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
-			return nil, &Error{Path: path, Pos: Position{Line: pe.Position.Line, Col: pe.Position.Col}, Msg: pe.Message}
+			return nil, &Error{Path: path, Pos: syntaxErrorPos(string(data), pe.Position), Msg: pe.Message}
 		}
 		return nil, &Error{Path: path, Msg: err.Error()}
 	}
@@ -71,6 +75,29 @@ func Parse(path string, data []byte) (*Config, error) {
 		cfg.Name = DefaultName(cfg.Root)
 	}
 	return cfg, nil
+}
+
+// syntaxErrorPos locates a TOML syntax error from its byte offset.
+// toml.ParseError's Line and Col disagree for errors at a line boundary
+// (BurntSushi/toml v1.6 may count the newline just read in Line or not,
+// down to line 0, and may compute Col against the previous line), so both
+// are recomputed from Start, an offset in the input after any byte-order
+// mark. Should Start look unset, the reported position is kept.
+func syntaxErrorPos(data string, p toml.Position) Position {
+	for _, bom := range []string{"\xef\xbb\xbf", "\xff\xfe", "\xfe\xff"} {
+		if strings.HasPrefix(data, bom) {
+			data = data[len(bom):]
+			break
+		}
+	}
+	if p.Start < 0 || p.Start > len(data) || (p.Start == 0 && p.Line > 1) {
+		return Position{Line: max(p.Line, 1), Col: p.Col}
+	}
+	before := data[:p.Start]
+	return Position{
+		Line: 1 + strings.Count(before, "\n"),
+		Col:  len(before) - strings.LastIndexByte(before, '\n'),
+	}
 }
 
 var nameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]*$`)

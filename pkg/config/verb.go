@@ -23,7 +23,9 @@ func (d *decoder) verb(key []string, v any) (*Verb, error) {
 			verb.Description, err = d.str(fkey, val)
 		case "run":
 			if err = verb.Run.UnmarshalTOML(val); err != nil {
-				err = d.errorf(fkey, "%s: %v", strings.Join(fkey, "."), err)
+				// The message starts with "run" ("run[1] must be…"):
+				// prefix the table to name the full key.
+				err = d.errorf(fkey, "%s.%v", strings.Join(key, "."), err)
 			} else if len(verb.Run) == 0 {
 				err = d.errorf(fkey, "%s: list of commands is empty", strings.Join(fkey, "."))
 			}
@@ -94,12 +96,16 @@ func (d *decoder) env(key []string, v any) (map[string]string, error) {
 		if name == "" || strings.ContainsAny(name, "= \t\n\x00") {
 			return nil, d.errorf(ekey, "%q is not a valid environment variable name", name)
 		}
+		if strings.HasPrefix(name, "GAZR_") || name == "GAZR" {
+			return nil, d.errorf(ekey, "%s: variables named GAZR_* are set by gazr itself; choose another name", name)
+		}
 		s, ok := table[name].(string)
 		if !ok {
 			return nil, d.errorf(ekey, "%s.%s must be a string, not %s (quote it: %s = \"…\")",
 				strings.Join(key, "."), name, tomlType(table[name]), name)
 		}
 		out[name] = s
+		d.seen(ekey)
 	}
 	return out, nil
 }

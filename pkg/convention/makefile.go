@@ -11,7 +11,7 @@ import (
 
 // targetRE matches a rule line "name other: deps"; it excludes variable
 // assignments (":=", "::=") and recipe lines (they start with a tab).
-var targetRE = regexp.MustCompile(`^([A-Za-z0-9_.\- ]+?)\s*::?(?:[^=]|$)`)
+var targetRE = regexp.MustCompile(`^([A-Za-z0-9_.\- ]+?)\s*::?(?:[^:=]|$)`)
 
 // makeTargets returns the gazr verbs that the Makefile at path defines as
 // targets, in the order of config.Verbs.

@@ -100,26 +100,32 @@ func (s *Step) EnvList() []string {
 
 // Script returns the shell command that runs the step's commands in
 // order, stopping at the first failure with its exit code. Args are
-// appended to the last command as "$@", so they keep their quoting.
+// appended to the last command as "$@", so they keep their quoting; a
+// command that places them itself ("$@" or $@ in its text) is left as is.
+// A command meant to receive args must not end with a # comment.
 func (s *Step) Script() string {
 	last := len(s.Commands) - 1
 	if last == 0 && s.Prelude.Value == "" {
-		if len(s.Args) > 0 {
-			return s.Commands[0] + ` "$@"`
-		}
-		return s.Commands[0]
+		return withArgs(s.Commands[0], s.Args)
 	}
 	var b strings.Builder
 	if s.Prelude.Value != "" {
 		b.WriteString("{ " + s.Prelude.Value + "\n} || exit $?\n")
 	}
 	for i, c := range s.Commands {
-		if i == last && len(s.Args) > 0 {
-			c += ` "$@"`
+		if i == last {
+			c = withArgs(c, s.Args)
 		}
 		b.WriteString("{ " + c + "\n} || exit $?\n")
 	}
 	return b.String()
+}
+
+func withArgs(cmd string, args []string) string {
+	if len(args) == 0 || strings.Contains(cmd, "$@") {
+		return cmd
+	}
+	return cmd + ` "$@"`
 }
 
 // Cmd returns the container command: sh -c with the script and the args.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/gazr-io/gazr/pkg/config"
@@ -146,13 +147,20 @@ func resolveCaches(cfg *config.Config, conv *convention.Convention, verb string,
 	return out, nil
 }
 
+// resolveEnv orders the environment: HOME, the cache variables, the
+// verb's env (which may replace HOME or a cache variable), then GAZR_*.
 func resolveEnv(cfg *config.Config, conv *convention.Convention, s *Step, v *config.Verb, opts Options) []EnvVar {
 	env := []EnvVar{{"HOME", HomeDir, OriginGazr}}
 	for _, c := range s.Caches {
 		env = append(env, EnvVar{c.EnvVar, c.Target, "cache " + c.Name})
 	}
 	for _, k := range sortedEnv(v.Env) {
-		env = append(env, EnvVar{k, v.Env[k], origin(cfg, "verbs."+s.Verb+".env."+k)})
+		e := EnvVar{k, v.Env[k], origin(cfg, "verbs."+s.Verb+".env."+k)}
+		if i := slices.IndexFunc(env, func(o EnvVar) bool { return o.Name == k }); i >= 0 {
+			env[i] = e
+			continue
+		}
+		env = append(env, e)
 	}
 	env = append(env,
 		EnvVar{"GAZR", "1", OriginGazr},

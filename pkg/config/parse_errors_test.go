@@ -1,0 +1,148 @@
+package config_test
+
+import (
+	"errors"
+	"reflect"
+	"testing"
+
+	"github.com/gazr-io/gazr/pkg/config"
+)
+
+func TestParseErrors(t *testing.T) {
+	const known = "init, style, complexity, format, test, test-unit, test-functional, test-integration, security, security-sast, security-dependency-scan, run, watch, build, upgrade, stop, destroy"
+	tests := []struct {
+		name    string
+		in      string
+		wantErr string
+	}{
+		// TOML syntax, positioned by toml.ParseError.
+		{"syntax: missing value", "name = \n", ".gazr.toml:1:8: expected value but found '\\n' instead"},
+		{"syntax: duplicate key", "[verbs.build]\nrun = \"a\"\nrun = \"b\"\n", ".gazr.toml:3:1: Key 'verbs.build.run' has already been defined."},
+		{"syntax: unterminated string", "[verbs.build]\nrun = \"make\n", ".gazr.toml:2:12: strings cannot contain newlines"},
+		{"syntax: unclosed table header", "[verbs.build\nrun = 1\n", `.gazr.toml:1:13: expected '.' or ']' to end table name, but got '\n' instead`},
+		{"syntax: bare value", "image = golang\n", `.gazr.toml:1:9: expected value but found "golang" instead`},
+		{"syntax: after a byte-order mark", "\ufeff\nname = \"x\"\nimage = golang\n", `.gazr.toml:3:9: expected value but found "golang" instead`},
+		{"syntax: after a multi-line string", "[verbs.build]\nrun = \"\"\"\na\nb\"\"\"\nimage = \n", `.gazr.toml:5:9: expected value but found '\n' instead`},
+
+		// Unknown keys, with a suggestion when one is close.
+		{"unknown top-level key", "imgae = \"x\"\n", `.gazr.toml:1:1: unknown key "imgae"; did you mean "image"?`},
+		{"unknown top-level key, nothing close", "zzzzzz = 1\n", `.gazr.toml:1:1: unknown key "zzzzzz"`},
+		{"unknown top-level table", "\n[verb.test]\nrun = \"x\"\n", `.gazr.toml:2:2: unknown key "verb"; did you mean "verbs"?`},
+		{"unknown verb", "[verbs.tset-unit]\nrun = \"x\"\n", `.gazr.toml:1:8: unknown verb "tset-unit"; did you mean "test-unit"? (known: ` + known + `)`},
+		{"unknown verb, nothing close", "[verbs.deploy-all]\n", `.gazr.toml:1:8: unknown verb "deploy-all" (known: ` + known + `)`},
+		{"unknown verb in a dotted key", "name = \"x\"\nverbs.tset-unit.run = \"x\"\n", `.gazr.toml:2:7: unknown verb "tset-unit"; did you mean "test-unit"? (known: ` + known + `)`},
+		{"unknown verb in a sub-table header", "[verbs.tset-unit.env]\nA = \"1\"\n", `.gazr.toml:1:8: unknown verb "tset-unit"; did you mean "test-unit"? (known: ` + known + `)`},
+		{"unknown verb key", "[verbs.test-unit]\nrnu = \"x\"\n", `.gazr.toml:2:1: unknown key "rnu" in verbs.test-unit; did you mean "run"?`},
+		{"unknown verb key in a dotted key", "verbs.test-unit.rnu = \"x\"\n", `.gazr.toml:1:17: unknown key "rnu" in verbs.test-unit; did you mean "run"?`},
+		{"unknown verb key, quoted", "\"verbs\".\"test-unit\".'rnu' = \"x\"\n", `.gazr.toml:1:21: unknown key "rnu" in verbs.test-unit; did you mean "run"?`},
+		// Found by FuzzParse: the locator did not resolve \b in a key.
+		{"unknown quoted key with an escape", "\"\\b\" = \"\"\n", `.gazr.toml:1:1: unknown key "\b"`},
+		{"unknown verb key in an inline table", "[verbs]\nbuild = { run = \"x\", imgae = \"y\" }\n", `.gazr.toml:2:22: unknown key "imgae" in verbs.build; did you mean "image"?`},
+		{"unknown key after a multi-line string holding key text", "[verbs.test-unit]\nrun = [\n  \"\"\"\n  rnu = 1\n  \"\"\",\n]\nrnu = 2\n", `.gazr.toml:7:1: unknown key "rnu" in verbs.test-unit; did you mean "run"?`},
+
+		// Wrong types.
+		{"run is an integer", "[verbs.test-unit]\nrun = 3\n", ".gazr.toml:2:1: verbs.test-unit.run must be a string or a list of strings, not an integer"},
+		{"run holds an integer", "[verbs.test-unit]\nrun = [1]\n", ".gazr.toml:2:1: verbs.test-unit.run[0] must be a string, not an integer"},
+		{"run holds a table", "[verbs.test-unit]\nrun = [\"a\", { b = 1 }]\n", ".gazr.toml:2:1: verbs.test-unit.run[1] must be a string, not a table"},
+		{"run is empty", "[verbs.test-unit]\nrun = []\n", ".gazr.toml:2:1: verbs.test-unit.run: list of commands is empty"},
+		{"env value is an integer, inline", "[verbs.test-unit]\nenv = { A = 1 }\n", `.gazr.toml:2:9: verbs.test-unit.env.A must be a string, not an integer (quote it: A = "…")`},
+		{"env value is a boolean, table", "[verbs.test-unit.env]\nOK = \"1\"\nCI = true\n", `.gazr.toml:3:1: verbs.test-unit.env.CI must be a string, not a boolean (quote it: CI = "…")`},
+		{"env value is a float", "[verbs.build]\nenv = { A = \"1\", PI = 3.14 }\n", `.gazr.toml:2:18: verbs.build.env.PI must be a string, not a float (quote it: PI = "…")`},
+		{"env name is reserved", "[verbs.build]\nenv = { GAZR_ROOT = \"/\" }\n", `.gazr.toml:2:9: GAZR_ROOT: variables named GAZR_* are set by gazr itself; choose another name`},
+		{"no project-wide env", "env = { A = \"1\" }\n", `.gazr.toml:1:1: unknown key "env"`},
+		{"env is not a table", "[verbs.test-unit]\nenv = \"A=1\"\n", ".gazr.toml:2:1: verbs.test-unit.env must be a table of strings, not a string"},
+		{"env name is invalid", "[verbs.build]\nenv = { \"A B\" = \"1\" }\n", `.gazr.toml:2:9: "A B" is not a valid environment variable name`},
+		{"caches is not a list", "[verbs.build]\ncaches = \"go-mod\"\n", ".gazr.toml:2:1: verbs.build.caches must be a list of strings, not a string"},
+		{"caches holds an integer", "[verbs.build]\ncaches = [\"go-mod\", 2]\n", ".gazr.toml:2:1: verbs.build.caches[1] must be a string, not an integer"},
+		{"verb is not a table", "[verbs]\ntest-unit = \"go test\"\n", ".gazr.toml:2:1: verbs.test-unit must be a table, not a string"},
+		{"verb is not a table, inline", "verbs = { test-unit = 3 }\n", ".gazr.toml:1:11: verbs.test-unit must be a table, not an integer"},
+		{"verbs is not a table", "verbs = [\"test\"]\n", ".gazr.toml:1:1: verbs must be a table of verb tables, not an array"},
+		{"name is not a string", "name = 1\n", ".gazr.toml:1:1: name must be a string, not an integer"},
+		{"image is a date", "image = 2024-01-01\n", ".gazr.toml:1:1: image must be a string, not a date or time"},
+		{"description is a boolean", "[verbs.run]\ndescription = true\n", ".gazr.toml:2:1: verbs.run.description must be a string, not a boolean"},
+		{"user is an integer", "[verbs.run]\nuser = 1000\n", ".gazr.toml:2:1: verbs.run.user must be a string, not an integer"},
+
+		// Values.
+		{"image is empty", "image = \" \"\n", ".gazr.toml:1:1: image must not be empty"},
+		{"convention is empty", "convention = \"\"\n", ".gazr.toml:1:1: convention must not be empty"},
+		{"verb image is empty", "[verbs.build]\nimage = \"\"\n", ".gazr.toml:2:1: verbs.build.image must not be empty"},
+		{"workdir is empty", "[verbs.build]\nworkdir = \"\"\n", ".gazr.toml:2:1: verbs.build.workdir must not be empty"},
+		{"workdir escapes the root", "[verbs.build]\nworkdir = \"../x\"\n", `.gazr.toml:2:1: verbs.build.workdir "../x" must be a path inside the project, relative to its root`},
+		{"workdir is the parent", "[verbs.build]\nworkdir = \"..\"\n", `.gazr.toml:2:1: verbs.build.workdir ".." must be a path inside the project, relative to its root`},
+		{"workdir escapes after cleaning", "[verbs.build]\nworkdir = \"a/../../x\"\n", `.gazr.toml:2:1: verbs.build.workdir "a/../../x" must be a path inside the project, relative to its root`},
+		{"workdir is absolute", "[verbs.build]\nworkdir = \"/abs\"\n", `.gazr.toml:2:1: verbs.build.workdir "/abs" must be a path inside the project, relative to its root`},
+		{"name has upper case", "name = \"MyApp\"\n", `.gazr.toml:1:1: name "MyApp" must be lower-case letters, digits, '-', '_' or '.', starting with a letter or digit`},
+		{"name starts with a dash", "name = \"-x\"\n", `.gazr.toml:1:1: name "-x" must be lower-case letters, digits, '-', '_' or '.', starting with a letter or digit`},
+		{"name is empty", "name = \"\"\n", `.gazr.toml:1:1: name "" must be lower-case letters, digits, '-', '_' or '.', starting with a letter or digit`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, err := config.Parse(".gazr.toml", []byte(tt.in))
+			if err == nil {
+				t.Fatalf("Parse = %+v, nil; want error %q", cfg, tt.wantErr)
+			}
+			if got := err.Error(); got != tt.wantErr {
+				t.Errorf("Parse error\n got: %s\nwant: %s", got, tt.wantErr)
+			}
+			var ce *config.Error
+			if !errors.As(err, &ce) {
+				t.Errorf("Parse error is %T, want *config.Error", err)
+			} else if ce.Path != ".gazr.toml" || ce.Pos.Line == 0 || ce.Pos.Col == 0 {
+				t.Errorf("Parse error at %q %+v, want a full position in .gazr.toml", ce.Path, ce.Pos)
+			}
+		})
+	}
+}
+
+func TestErrorFormat(t *testing.T) {
+	tests := []struct {
+		name string
+		in   *config.Error
+		want string
+	}{
+		{"no path", &config.Error{Msg: "boom"}, "boom"},
+		{"path only", &config.Error{Path: "a.toml", Msg: "boom"}, "a.toml: boom"},
+		{"line only", &config.Error{Path: "a.toml", Pos: config.Position{Line: 3}, Msg: "boom"}, "a.toml:3: boom"},
+		{"line and column", &config.Error{Path: "a.toml", Pos: config.Position{Line: 3, Col: 7}, Msg: "boom"}, "a.toml:3:7: boom"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.in.Error(); got != tt.want {
+				t.Errorf("Error() = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestCommandsUnmarshalTOML(t *testing.T) {
+	tests := []struct {
+		name    string
+		in      any
+		want    config.Commands
+		wantErr string
+	}{
+		{name: "string", in: "make", want: config.Commands{"make"}},
+		{name: "list", in: []any{"a", "b"}, want: config.Commands{"a", "b"}},
+		{name: "empty list", in: []any{}, want: config.Commands{}},
+		{name: "list of other", in: []any{"a", false}, wantErr: "run[1] must be a string, not a boolean"},
+		{name: "table", in: map[string]any{}, wantErr: "run must be a string or a list of strings, not a table"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got config.Commands
+			err := got.UnmarshalTOML(tt.in)
+			if tt.wantErr != "" {
+				if err == nil || err.Error() != tt.wantErr {
+					t.Fatalf("UnmarshalTOML error = %v, want %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("UnmarshalTOML = %#v, want %#v", got, tt.want)
+			}
+		})
+	}
+}
