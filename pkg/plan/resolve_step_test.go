@@ -119,7 +119,6 @@ func TestResolveEnvNoConvention(t *testing.T) {
 	}
 }
 
-
 func TestResolveWorkdirUserMounts(t *testing.T) {
 	tests := []struct {
 		name        string
