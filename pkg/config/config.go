@@ -6,6 +6,12 @@
 // ".gazr.toml:12" next to it and errors can point at path:line:col.
 package config
 
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
 // FileName is the name of the project file gazr looks for, walking up from
 // the working directory.
 const FileName = ".gazr.toml"
@@ -27,6 +33,10 @@ type Config struct {
 	Convention string `toml:"convention"`
 	// Verbs maps a verb name (test-unit, build…) to its definition.
 	Verbs map[string]*Verb `toml:"verbs"`
+
+	// Envs are the deploy environments ([env.<name>]); see Env for the
+	// implicit "local" one.
+	Envs map[string]*Environment `toml:"-"`
 
 	// Pos records where each key was defined, by dotted key path
 	// ("verbs.test-unit.run").
@@ -89,3 +99,34 @@ func (c *Commands) UnmarshalTOML(v any) error {
 type typeError struct{ msg string }
 
 func (e *typeError) Error() string { return e.msg }
+
+// Env returns the environment called name. "local" exists even when the
+// file does not declare it. An unknown name is an error listing the known
+// ones, with a suggestion when one is close.
+func (c *Config) Env(name string) (*Environment, error) {
+	if e, ok := c.Envs[name]; ok {
+		return e, nil
+	}
+	if name == "local" {
+		return LocalEnv(), nil
+	}
+	known := c.EnvNames()
+	hint := ""
+	if s := Suggest(name, known); s != "" {
+		hint = "; did you mean " + quote(s) + "?"
+	}
+	return nil, fmt.Errorf("no environment named %q%s; known: %s", name, hint, strings.Join(known, ", "))
+}
+
+// EnvNames lists the environments, "local" first.
+func (c *Config) EnvNames() []string {
+	names := []string{"local"}
+	keys := make([]string, 0, len(c.Envs))
+	for k := range c.Envs {
+		if k != "local" {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	return append(names, keys...)
+}

@@ -139,7 +139,7 @@ func (d *decoder) seen(key []string) {
 	d.pos[strings.Join(key, ".")] = d.loc.find(key)
 }
 
-var projectKeys = []string{"name", "image", "convention", "verbs"}
+var projectKeys = []string{"name", "image", "convention", "verbs", "env"}
 
 func (d *decoder) project(cfg *Config, raw map[string]any) error {
 	for _, k := range sortedKeys(raw) {
@@ -157,6 +157,8 @@ func (d *decoder) project(cfg *Config, raw map[string]any) error {
 			cfg.Convention, err = d.nonEmpty(key, v)
 		case "verbs":
 			cfg.Verbs, err = d.verbs(key, v)
+		case "env":
+			cfg.Envs, err = d.envs(key, v)
 		default:
 			err = d.errorf(key, "unknown key %q%s", k, didYouMean(k, projectKeys))
 		}
