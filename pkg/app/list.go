@@ -69,9 +69,13 @@ func runList(_ context.Context, opts *ListOptions) error {
 	return nil
 }
 
+// truncate shortens s to at most n runes, ending with "...". It counts
+// runes, not bytes, so that a cut never splits a character (oneLine puts
+// "⏎" in multi-line commands).
 func truncate(s string, n int) string {
-	if len(s) <= n {
+	r := []rune(s)
+	if len(r) <= n {
 		return s
 	}
-	return s[:n-3] + "..."
+	return string(r[:n-3]) + "..."
 }

@@ -140,12 +140,9 @@ func runSteps(ctx context.Context, io *iostreams.IOStreams, r *container.Runner,
 
 // summary is the one-line description of a step in its header.
 func summary(s *plan.Step) string {
-	cmd := strings.Join(s.Commands, " && ")
+	cmd := oneLine(strings.Join(s.Commands, " && "))
 	if len(s.Args) > 0 {
-		cmd += " " + strings.Join(s.Args, " ")
+		cmd += " " + shellJoin(s.Args)
 	}
-	if len(cmd) > 72 {
-		cmd = cmd[:69] + "..."
-	}
-	return fmt.Sprintf("%s · %s", cmd, s.Image.Value)
+	return fmt.Sprintf("%s · %s", truncate(cmd, 72), s.Image.Value)
 }

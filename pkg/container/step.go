@@ -49,6 +49,8 @@ func (e *ImageError) Error() string {
 	fix := fmt.Sprintf("set another image in [verbs.%s]", e.Verb)
 	if conv, ok := strings.CutPrefix(e.Origin, "convention "); ok {
 		fix = fmt.Sprintf("set image in .gazr.toml or %s to use another one", convention.ImageEnv(conv))
+	} else if env, ok := strings.CutPrefix(e.Origin, "$"); ok {
+		fix = fmt.Sprintf("change %s", env)
 	}
 	return fmt.Sprintf("image %q for step %s is not available and cannot be pulled (%v); build or load it, or %s",
 		e.Image, e.Verb, e.Err, fix)
@@ -153,7 +155,9 @@ func (r *Runner) createRaw(ctx context.Context, s *plan.Step, cfg *container.Con
 func (r *Runner) config(s *plan.Step) *container.Config {
 	return &container.Config{
 		Image:      s.Image.Value,
-		Cmd:        s.Cmd(),
+		// The image's own ENTRYPOINT would receive our shell as arguments.
+		Entrypoint: s.Cmd()[:2],
+		Cmd:        s.Cmd()[2:],
 		Env:        s.EnvList(),
 		User:       s.User.Value,
 		WorkingDir: s.Workdir.Value,

@@ -97,7 +97,8 @@ func resolveStep(cfg *config.Config, conv *convention.Convention, verb string, o
 	case conv != nil && conv.Image != "":
 		s.Image = Value{conv.Image, conv.ImageOrigin}
 	default:
-		return nil, fmt.Errorf("verb %q has no image: set image = \"…\" in %s or in [verbs.%s]", verb, config.FileName, verb)
+		return nil, &config.Error{Path: cfg.Path, Pos: cfg.Pos[key],
+			Msg: fmt.Sprintf("verb %q has no image: set image = \"…\" at the top of %s or in [verbs.%s]", verb, config.FileName, verb)}
 	}
 	if conv != nil && conv.Prelude != "" {
 		s.Prelude = Value{conv.Prelude, "convention " + conv.Name}

@@ -186,12 +186,12 @@ func TestResolveImage(t *testing.T) {
 		{
 			name: "no image anywhere",
 			cfg:  "[verbs.build]\nrun = \"make\"\n", conv: &convention.Convention{Name: "bare"},
-			wantErr: `verb "build" has no image: set image = "…" in .gazr.toml or in [verbs.build]`,
+			wantErr: `/src/app/.gazr.toml:1:8: verb "build" has no image: set image = "…" at the top of .gazr.toml or in [verbs.build]`,
 		},
 		{
 			name:    "no image and no convention",
 			cfg:     "[verbs.build]\nrun = \"make\"\n",
-			wantErr: `verb "build" has no image: set image = "…" in .gazr.toml or in [verbs.build]`,
+			wantErr: `/src/app/.gazr.toml:1:8: verb "build" has no image: set image = "…" at the top of .gazr.toml or in [verbs.build]`,
 		},
 	}
 	for _, tt := range tests {
@@ -216,6 +216,7 @@ func TestResolveImage(t *testing.T) {
 // TestResolveBuiltinGo resolves against the embedded go convention, the
 // path a project with only a go.mod takes.
 func TestResolveBuiltinGo(t *testing.T) {
+	t.Setenv("GAZR_IMAGE_GO", "")
 	conv, err := convention.ByName("go")
 	if err != nil {
 		t.Fatal(err)

@@ -1,0 +1,171 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/gazr-io/gazr/pkg/container"
+	"github.com/gazr-io/gazr/pkg/iostreams"
+	"github.com/gazr-io/gazr/pkg/plan"
+)
+
+// noEngine is an Engine dependency that must not be used.
+func noEngine(t *testing.T) func(context.Context) (container.StepAPI, error) {
+	return func(context.Context) (container.StepAPI, error) {
+		t.Error("Engine called")
+		return nil, errors.New("no engine in unit tests")
+	}
+}
+
+func TestRunVerbDryRun(t *testing.T) {
+	dir := writeProject(t, map[string]string{".gazr.toml": shopConfig})
+	io, out, errOut := iostreams.Test()
+	err := runVerb(context.Background(), &VerbOptions{
+		IO: io, Project: loader(dir), Engine: noEngine(t),
+		Verb: "test-unit", Args: []string{"-run", "Test X"}, DryRun: true,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := rows(out.String()), shopPlan(dir); !reflect.DeepEqual(got, want) {
+		t.Errorf("dry run =\n%s\nrows %q\nwant %q", out, got, want)
+	}
+	if errOut.Len() != 0 {
+		t.Errorf("stderr = %q, want nothing", errOut)
+	}
+}
+
+func TestRunVerbDryRunGroup(t *testing.T) {
+	dir := writeProject(t, map[string]string{".gazr.toml": shopConfig})
+	io, out, _ := iostreams.Test()
+	err := runVerb(context.Background(), &VerbOptions{IO: io, Project: loader(dir), Engine: noEngine(t), Verb: "test", DryRun: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(out.String(), "\nstep "); n != 2 {
+		t.Errorf("dry run of test shows %d steps, want 2 (test-unit, test-integration):\n%s", n, out)
+	}
+}
+
+func TestRunVerbNotReady(t *testing.T) {
+	for _, verb := range []string{"watch", "stop", "destroy"} {
+		t.Run(verb, func(t *testing.T) {
+			io, out, errOut := iostreams.Test()
+			for _, dry := range []bool{false, true} {
+				err := runVerb(context.Background(), &VerbOptions{IO: io, Project: noProject(t), Engine: noEngine(t), Verb: verb, DryRun: dry})
+				if err == nil || !strings.Contains(err.Error(), "gazr "+verb+" (") || !strings.Contains(err.Error(), "is not ready yet") {
+					t.Fatalf("err = %v, want gazr %s … is not ready yet", err, verb)
+				}
+				if code := exitCode(iostreamsDiscard(), err, nil); code != ExitError {
+					t.Errorf("exit code = %d, want %d", code, ExitError)
+				}
+			}
+			if out.Len() != 0 || errOut.Len() != 0 {
+				t.Errorf("stdout, stderr = %q, %q; want nothing", out, errOut)
+			}
+		})
+	}
+}
+
+func TestRunVerbEngineError(t *testing.T) {
+	dir := writeProject(t, map[string]string{".gazr.toml": shopConfig})
+	tests := []struct {
+		name     string
+		err      error
+		wantCode int
+	}{
+		{"any error", errors.New("boom"), ExitError},
+		{"engine unreachable", &container.EngineError{Host: "unix:///var/run/docker.sock", Err: errors.New("connection refused")}, ExitEngine},
+		{"cancelled while connecting", context.Canceled, ExitInterrupt},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			io, out, errOut := iostreams.Test()
+			calls := 0
+			engine := func(ctx context.Context) (container.StepAPI, error) {
+				calls++
+				return nil, tt.err
+			}
+			err := runVerb(context.Background(), &VerbOptions{IO: io, Project: loader(dir), Engine: engine, Verb: "build"})
+			if err != tt.err {
+				t.Fatalf("err = %v (%T), want the engine's error %v", err, err, tt.err)
+			}
+			if calls != 1 {
+				t.Errorf("Engine called %d times, want 1", calls)
+			}
+			if out.Len() != 0 || errOut.Len() != 0 {
+				t.Errorf("stdout, stderr = %q, %q; want nothing before the engine answers", out, errOut)
+			}
+			if code := exitCode(iostreamsDiscard(), err, nil); code != tt.wantCode {
+				t.Errorf("exit code = %d, want %d", code, tt.wantCode)
+			}
+		})
+	}
+}
+
+// TestRunVerbResolvesFirst checks that plan mistakes are reported without
+// connecting to the engine.
+func TestRunVerbResolvesFirst(t *testing.T) {
+	dir := writeProject(t, map[string]string{".gazr.toml": shopConfig})
+	io, _, _ := iostreams.Test()
+	err := runVerb(context.Background(), &VerbOptions{IO: io, Project: loader(dir), Engine: noEngine(t), Verb: "upgrade"})
+	var nd *plan.NotDefinedError
+	if !errors.As(err, &nd) {
+		t.Fatalf("err = %v (%T), want *plan.NotDefinedError", err, err)
+	}
+	projectErr := &UsageError{Err: errors.New("-C x: not a directory")}
+	err = runVerb(context.Background(), &VerbOptions{IO: io, Engine: noEngine(t), Verb: "build",
+		Project: func() (*Project, error) { return nil, projectErr }})
+	if err != projectErr {
+		t.Errorf("err = %v, want the project's error", err)
+	}
+}
+
+func TestSummary(t *testing.T) {
+	tests := []struct {
+		name string
+		step plan.Step
+		want string
+	}{
+		{
+			name: "one command",
+			step: plan.Step{Commands: []string{"go test ./..."}, Image: plan.Value{Value: "golang:1.26"}},
+			want: "go test ./... · golang:1.26",
+		},
+		{
+			name: "several commands and args",
+			step: plan.Step{Commands: []string{"go vet ./...", "go test ./..."}, Args: []string{"-run", "Test X"}, Image: plan.Value{Value: "img"}},
+			want: "go vet ./... && go test ./... -run 'Test X' · img",
+		},
+		{
+			name: "multi-line command on one line",
+			step: plan.Step{Commands: []string{"cat <<EOF\nhi\nEOF"}, Image: plan.Value{Value: "img"}},
+			want: "cat <<EOF ⏎ hi ⏎ EOF · img",
+		},
+		{
+			name: "long command cut at 72 runes",
+			step: plan.Step{Commands: []string{"echo a" + strings.Repeat("é", 100)}, Image: plan.Value{Value: "img"}},
+			want: "echo a" + strings.Repeat("é", 63) + "... · img",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := summary(&tt.step)
+			if got != tt.want {
+				t.Errorf("summary = %q, want %q", got, tt.want)
+			}
+			if !utf8.ValidString(got) || strings.Contains(got, "\n") {
+				t.Errorf("summary = %q, want one line of valid UTF-8", got)
+			}
+		})
+	}
+}
+
+func iostreamsDiscard() *iostreams.IOStreams {
+	io, _, _ := iostreams.Test()
+	return io
+}
