@@ -8,8 +8,8 @@
 # `docker rmi` to rebuild it).
 #
 # Usage: build.sh [--all | --list | NAME...]
-#   (no args)  busybox debian go node python
-#   NAME...    only those (busybox debian go node python dind registry;
+#   (no args)  busybox debian go node python haproxy
+#   NAME...    only those (busybox debian go node python haproxy dind registry;
 #              a full tag such as gazr-test/go:1.26 works too)
 #   --all      every image
 #   --list     print the tags (all of them, or those of the NAMEs given)
@@ -27,17 +27,18 @@ readonly PATH_ENV=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 readonly DEBIAN_PACKAGES=make,ca-certificates
 
 # name -> tag, in build order.
-readonly NAMES=(busybox debian go node python dind registry)
+readonly NAMES=(busybox debian go node python haproxy dind registry)
 declare -A TAGS=(
 	[busybox]=gazr-test/busybox:1
 	[debian]=gazr-test/debian:12
 	[go]=gazr-test/go:1.26
 	[node]=gazr-test/node:18
 	[python]=gazr-test/python:3.11
+	[haproxy]=gazr-test/haproxy:2.6
 	[dind]=gazr-test/dind:20.10
 	[registry]=gazr-test/registry:2
 )
-readonly DEFAULT_NAMES=(busybox debian go node python)
+readonly DEFAULT_NAMES=(busybox debian go node python haproxy)
 
 log() { printf '%s\n' "$*"; }
 die() { printf 'build.sh: %s\n' "$*" >&2; exit 1; }
@@ -366,6 +367,26 @@ build_python() {
 	timed import import_rootfs "$dir" "$1" --change 'ENV PIP_BREAK_SYSTEM_PACKAGES=1' --change 'CMD ["python3"]'
 }
 smoke_python=(sh -c 'python --version && python3 -m pytest --version && pip --version')
+
+# gazr's edge proxy (pkg/deploy/edge), like the official haproxy image: the
+# config at /usr/local/etc/haproxy/haproxy.cfg, master-worker mode in the
+# foreground. It runs as root so that it can bind :80; the configs gazr writes
+# set no user. `docker import` cannot set STOPSIGNAL: the official image's
+# SIGUSR1 (soft stop: finish in-flight requests) is set by the edge service
+# spec instead (SIGTERM stops haproxy at once).
+build_haproxy() {
+	new_rootfs haproxy
+	local dir=$ROOT
+	timed apt chroot_apt "$dir" haproxy
+	mkdir -p "$dir/usr/local/etc/haproxy" "$dir/run/haproxy"
+	# Debian's own config logs to /dev/log and chroots: useless here, and
+	# misleading next to the one the image is meant to run.
+	rm -f "$dir/etc/haproxy/haproxy.cfg"
+	timed import import_rootfs "$dir" "$1" \
+		--change 'EXPOSE 80' \
+		--change 'CMD ["haproxy", "-W", "-db", "-f", "/usr/local/etc/haproxy/haproxy.cfg"]'
+}
+smoke_haproxy=(haproxy -v)
 
 # Docker Engine in a container (for a multi-node swarm). The host here lacks
 # CAP_SYS_RESOURCE, so --privileged fails ("unable to apply caps"); what works:

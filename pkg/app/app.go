@@ -80,6 +80,8 @@ func newRootCmd(f *Factory) *cli.Command {
 	}
 	root.Commands = append(root.Commands, verbCommands(f)...)
 	root.Commands = append(root.Commands, newCmdList(f), newCmdExplain(f))
+	root.Commands = append(root.Commands, newCmdDeploy(f), newCmdStatus(f), newCmdRollback(f),
+		newCmdHistory(f), newCmdLogs(f), newCmdScale(f), newCmdUnlock(f))
 	for _, c := range root.Commands {
 		c.OnUsageError = usageError
 	}
@@ -90,7 +92,7 @@ func newRootCmd(f *Factory) *cli.Command {
 }
 
 func unknownCommand(name string) error {
-	known := append([]string{"list", "explain"}, config.Verbs...)
+	known := append([]string{"list", "explain", "deploy", "status", "rollback", "history", "logs", "scale", "unlock"}, config.Verbs...)
 	hint := ""
 	if s := config.Suggest(name, known); s != "" {
 		hint = fmt.Sprintf("; did you mean %q?", s)

@@ -42,7 +42,8 @@ var verbUsage = map[string]string{
 	"run":                      "run the application",
 	"watch":                    "re-run on file changes",
 	"build":                    "build the application",
-	"upgrade":                  "bring data up to the code's version (migrations)",
+	"backup":                   "back up the data (also run by deploy before upgrade)",
+	"upgrade":                  "bring data up to the code's version (migrations; also run by deploy)",
 	"stop":                     "stop what the project runs",
 	"destroy":                  "remove what the project created",
 }

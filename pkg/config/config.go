@@ -60,6 +60,10 @@ type Verb struct {
 	// User overrides the user the step runs as. Default: the host user's
 	// UID:GID, so that files created by the step belong to the caller.
 	User string `toml:"user"`
+	// Service names the compose service whose new image, environment,
+	// networks and secrets run this verb as a one-off job during a deploy
+	// (backup, upgrade). Default: the first service with a build section.
+	Service string `toml:"service"`
 	// Caches lists cache names (from the convention) to mount; setting it
 	// replaces the convention's list for this verb. An empty list mounts none.
 	Caches []string `toml:"caches"`
@@ -108,7 +112,9 @@ func (c *Config) Env(name string) (*Environment, error) {
 		return e, nil
 	}
 	if name == "local" {
-		return LocalEnv(), nil
+		e := LocalEnv()
+		e.Domain = "localhost"
+		return e, nil
 	}
 	known := c.EnvNames()
 	hint := ""

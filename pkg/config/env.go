@@ -103,6 +103,9 @@ func (d *decoder) env1(key []string, name string, v any) (*Environment, error) {
 	}
 	e := LocalEnv()
 	e.Name, e.Confirm = name, defaultConfirm(name)
+	if name == "local" {
+		e.Domain = "localhost"
+	}
 	for _, k := range sortedKeys(table) {
 		if err := d.envField(e, append(key[:len(key):len(key)], k), table[k]); err != nil {
 			return nil, err

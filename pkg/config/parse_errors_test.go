@@ -9,7 +9,7 @@ import (
 )
 
 func TestParseErrors(t *testing.T) {
-	const known = "init, style, complexity, format, test, test-unit, test-functional, test-integration, security, security-sast, security-dependency-scan, run, watch, build, upgrade, stop, destroy"
+	const known = "init, style, complexity, format, test, test-unit, test-functional, test-integration, security, security-sast, security-dependency-scan, run, watch, build, backup, upgrade, stop, destroy"
 	tests := []struct {
 		name    string
 		in      string

@@ -6,7 +6,7 @@ import (
 	"strings"
 )
 
-var verbKeys = []string{"description", "run", "image", "env", "workdir", "user", "caches"}
+var verbKeys = []string{"description", "run", "image", "env", "workdir", "user", "caches", "service"}
 
 func (d *decoder) verb(key []string, v any) (*Verb, error) {
 	table, ok := v.(map[string]any)
@@ -37,6 +37,8 @@ func (d *decoder) verb(key []string, v any) (*Verb, error) {
 			verb.Workdir, err = d.workdir(fkey, val)
 		case "user":
 			verb.User, err = d.nonEmpty(fkey, val)
+		case "service":
+			verb.Service, err = d.nonEmpty(fkey, val)
 		case "caches":
 			verb.Caches, err = d.strings(fkey, val)
 			if verb.Caches == nil && err == nil {

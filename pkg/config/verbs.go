@@ -5,7 +5,7 @@ var Verbs = []string{
 	"init", "style", "complexity", "format",
 	"test", "test-unit", "test-functional", "test-integration",
 	"security", "security-sast", "security-dependency-scan",
-	"run", "watch", "build", "upgrade", "stop", "destroy",
+	"run", "watch", "build", "backup", "upgrade", "stop", "destroy",
 }
 
 // Groups maps a composite verb to the verbs it runs, in order, when the

@@ -154,7 +154,7 @@ func (r *Runner) createRaw(ctx context.Context, s *plan.Step, cfg *container.Con
 
 func (r *Runner) config(s *plan.Step) *container.Config {
 	return &container.Config{
-		Image:      s.Image.Value,
+		Image: s.Image.Value,
 		// The image's own ENTRYPOINT would receive our shell as arguments.
 		Entrypoint: s.Cmd()[:2],
 		Cmd:        s.Cmd()[2:],

@@ -1,0 +1,62 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"text/tabwriter"
+	"time"
+
+	"github.com/urfave/cli/v3"
+
+	"github.com/gazr-io/gazr/pkg/deploy"
+	"github.com/gazr-io/gazr/pkg/iostreams"
+)
+
+// HistoryOptions are the inputs of `gazr history`.
+type HistoryOptions struct {
+	IO     *iostreams.IOStreams
+	Target func(env string) (*Target, error)
+	Env    string
+}
+
+func newCmdHistory(f *Factory) *cli.Command {
+	opts := &HistoryOptions{IO: f.IO, Target: f.LoadTarget}
+	return &cli.Command{
+		Name:      "history",
+		Usage:     "list an environment's deploys, newest first (kept in the cluster)",
+		UsageText: "gazr history [--env <name>]",
+		Category:  "deploy",
+		Flags:     []cli.Flag{envFlag()},
+		Action: func(ctx context.Context, cmd *cli.Command) error {
+			opts.Env = cmd.String("env")
+			return runHistory(ctx, opts)
+		},
+	}
+}
+
+func runHistory(ctx context.Context, opts *HistoryOptions) error {
+	t, err := opts.Target(opts.Env)
+	if err != nil {
+		return err
+	}
+	api, err := t.Backend.Manager(ctx)
+	if err != nil {
+		return err
+	}
+	defer api.Close()
+	ns := deploy.Namespace(t.Project.Config.Name, t.Env.Name)
+	records, err := deploy.History(ctx, api, ns)
+	if err != nil {
+		return err
+	}
+	if len(records) == 0 {
+		fmt.Fprintf(opts.IO.ErrOut, "%s has no deploys yet\n", ns)
+		return nil
+	}
+	w := tabwriter.NewWriter(opts.IO.Out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "WHEN\tKIND\tVERSION\tRESULT\tBY\tTOOK\tPREVIOUS")
+	for _, r := range records {
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.At.Local().Format(time.DateTime), r.Kind, r.Version, r.Result, r.By, r.Duration, dash(r.Previous))
+	}
+	return w.Flush()
+}

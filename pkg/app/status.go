@@ -1,0 +1,68 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/urfave/cli/v3"
+
+	"github.com/gazr-io/gazr/pkg/deploy"
+	"github.com/gazr-io/gazr/pkg/iostreams"
+)
+
+// StatusOptions are the inputs of `gazr status`.
+type StatusOptions struct {
+	IO     *iostreams.IOStreams
+	Target func(env string) (*Target, error)
+	Env    string
+}
+
+func newCmdStatus(f *Factory) *cli.Command {
+	opts := &StatusOptions{IO: f.IO, Target: f.LoadTarget}
+	return &cli.Command{
+		Name:      "status",
+		Usage:     "show an environment's services: replicas, version, update state, URL",
+		UsageText: "gazr status [--env <name>]",
+		Category:  "deploy",
+		Flags:     []cli.Flag{envFlag()},
+		Action: func(ctx context.Context, cmd *cli.Command) error {
+			opts.Env = cmd.String("env")
+			return runStatus(ctx, opts)
+		},
+	}
+}
+
+func runStatus(ctx context.Context, opts *StatusOptions) error {
+	t, err := opts.Target(opts.Env)
+	if err != nil {
+		return err
+	}
+	api, err := t.Backend.Manager(ctx)
+	if err != nil {
+		return err
+	}
+	defer api.Close()
+	ns := deploy.Namespace(t.Project.Config.Name, t.Env.Name)
+	list, err := deploy.Status(ctx, api, ns, t.Env.EdgePort)
+	if err != nil {
+		return err
+	}
+	if len(list) == 0 {
+		fmt.Fprintf(opts.IO.ErrOut, "%s has no services yet: gazr deploy --env %s\n", ns, t.Env.Name)
+		return nil
+	}
+	w := tabwriter.NewWriter(opts.IO.Out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "SERVICE\tREPLICAS\tVERSION\tUPDATE\tURL")
+	for _, s := range list {
+		fmt.Fprintf(w, "%s\t%d/%d\t%s\t%s\t%s\n", s.Name, s.Running, s.Desired, dash(s.Version), dash(s.Update), dash(s.URL))
+	}
+	return w.Flush()
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}

@@ -1,0 +1,59 @@
+package compose
+
+import (
+	"os"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v4"
+)
+
+// lineOf returns the line of the dotted key (as compose-go and its schema
+// name it: "services.web.ports.0") in the YAML file at path, or 0 when the
+// file cannot be read or parsed, or has no such key.
+func lineOf(path, key string) int {
+	if key == "" {
+		return 0
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return 0
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil || len(doc.Content) == 0 {
+		return 0
+	}
+	return locate(doc.Content[0], strings.Split(key, "."))
+}
+
+// locate walks path down from n. Map keys may themselves contain dots
+// ("com.example.label"), so at a mapping the longest key matching the next
+// elements of path wins.
+func locate(n *yaml.Node, path []string) int {
+	if len(path) == 0 {
+		return n.Line
+	}
+	switch n.Kind {
+	case yaml.MappingNode:
+		for j := len(path); j > 0; j-- {
+			name := strings.Join(path[:j], ".")
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				if n.Content[i].Value != name {
+					continue
+				}
+				if j == len(path) {
+					return n.Content[i].Line
+				}
+				if line := locate(n.Content[i+1], path[j:]); line > 0 {
+					return line
+				}
+			}
+		}
+	case yaml.SequenceNode:
+		i, err := strconv.Atoi(path[0])
+		if err == nil && i >= 0 && i < len(n.Content) {
+			return locate(n.Content[i], path[1:])
+		}
+	}
+	return 0
+}

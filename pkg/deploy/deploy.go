@@ -1,0 +1,202 @@
+package deploy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/compose-spec/compose-go/v2/types"
+
+	"github.com/gazr-io/gazr/pkg/compose"
+	"github.com/gazr-io/gazr/pkg/config"
+	"github.com/gazr-io/gazr/pkg/deploy/convert"
+	"github.com/gazr-io/gazr/pkg/deploy/image"
+)
+
+// Options are the inputs of a deploy.
+type Options struct {
+	Config  *config.Config
+	Env     *config.Environment
+	Backend Backend
+	// Builder connects to the engine that builds images (the local one).
+	Builder func(context.Context) (BuildAPI, error)
+	// Out receives progress.
+	Out io.Writer
+	// DryRun computes and returns the changes, and changes nothing.
+	DryRun bool
+	// Prune removes services that left the compose file.
+	Prune bool
+	// WaitLock queues behind a deploy holding the env's lock.
+	WaitLock bool
+	// Backup and Upgrade run as one-off jobs before traffic moves.
+	Backup, Upgrade *Hook
+	// EdgeImage runs the env's edge proxy; default edge.DefaultImage.
+	EdgeImage string
+}
+
+// Hook is a one-off job run during a deploy with the new version's image.
+type Hook struct {
+	Verb, Script string
+	// Service names the compose service whose image, env, networks and
+	// secrets the job runs with.
+	Service string
+}
+
+// Result is what a deploy did or, for a dry run, would do.
+type Result struct {
+	Namespace, Version, Previous string
+	Changes                      []Change
+	Record                       *Record
+}
+
+// Namespace is the swarm stack namespace of a project's env.
+func Namespace(project, env string) string { return project + "-" + env }
+
+// Deploy ships the project to the env: check → build → push → convert →
+// lock → networks, secrets, configs → backup, upgrade → services → wait →
+// record → edge.
+func Deploy(ctx context.Context, o Options) (*Result, error) {
+	start := time.Now()
+	proj, err := compose.Load(ctx, compose.LoadOptions{Dir: o.Config.Root, Env: o.Env.Name, Name: o.Config.Name, Environ: environ(o.Env)})
+	if err != nil {
+		return nil, err
+	}
+	api, err := o.Backend.Manager(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer api.Close()
+	reg, err := o.Backend.Registry(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkRegistry(ctx, o, api, proj, reg); err != nil {
+		return nil, err
+	}
+	info, err := image.Version(ctx, o.Config.Root)
+	if err != nil {
+		return nil, err
+	}
+	refs, err := ImageRefs(proj, reg.Host, o.Config.Name, info.Version)
+	if err != nil {
+		return nil, err
+	}
+	stack, err := convertStack(proj, o, refs, info.Version)
+	if err != nil {
+		return nil, err
+	}
+	current, err := StackServices(ctx, api, stack.Namespace)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Namespace: stack.Namespace, Version: info.Version, Previous: versionOf(current),
+		Changes: DiffServices(current, stack.Services)}
+	if o.DryRun {
+		return res, nil
+	}
+	lock, err := AcquireLock(ctx, api, stack.Namespace, "deploy "+info.Version, o.WaitLock)
+	if err != nil {
+		return res, err
+	}
+	defer lock.Release()
+	err = rollout(ctx, o, api, proj, stack, refs, reg, info)
+	res.Record = record(ctx, api, o, res, err, start, stack)
+	return res, err
+}
+
+// rollout does the part of a deploy that changes the cluster.
+func rollout(ctx context.Context, o Options, api SwarmAPI, proj *types.Project, st *convert.Stack, refs map[string]string, reg Registry, info image.Info) error {
+	if err := buildAndPush(ctx, o, proj, refs, reg, info); err != nil {
+		return err
+	}
+	if err := ApplyNetworks(ctx, api, st); err != nil {
+		return err
+	}
+	if err := ApplyObjects(ctx, api, st); err != nil {
+		return err
+	}
+	for _, h := range []*Hook{o.Backup, o.Upgrade} {
+		if err := runHook(ctx, o, api, proj, st, h); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(o.Out, "roll out %s (%s)\n", st.Namespace, info.Version)
+	targets, err := ApplyServices(ctx, api, st, reg.Auth, o.Prune, o.Out)
+	if err != nil {
+		return interrupted(err, targets)
+	}
+	if err := Wait(ctx, api, targets, o.Env.Timeout, o.Out); err != nil {
+		return interrupted(err, targets)
+	}
+	return UpdateEdge(ctx, api, o.Env, o.EdgeImage, o.Out)
+}
+
+func buildAndPush(ctx context.Context, o Options, proj *types.Project, refs map[string]string, reg Registry, info image.Info) error {
+	if !hasBuild(proj) {
+		return nil
+	}
+	builder, err := o.Builder(ctx)
+	if err != nil {
+		return err
+	}
+	if err := BuildImages(ctx, builder, proj, refs, info, o.Out); err != nil {
+		return err
+	}
+	if reg.Host == "" {
+		return nil
+	}
+	return PushImages(ctx, builder, proj, refs, reg.Auth, o.Out)
+}
+
+// interrupted says which services were already updated when a deploy
+// stops half-way, so that nobody believes nothing changed.
+func interrupted(err error, targets []Target) error {
+	if !errors.Is(err, context.Canceled) || len(targets) == 0 {
+		return err
+	}
+	names := make([]string, len(targets))
+	for i, t := range targets {
+		names[i] = t.Name
+	}
+	return fmt.Errorf("deploy interrupted after updating %v: swarm goes on rolling them out (see gazr status): %w", names, err)
+}
+
+func runHook(ctx context.Context, o Options, api SwarmAPI, proj *types.Project, st *convert.Stack, h *Hook) error {
+	if h == nil {
+		return nil
+	}
+	service := h.Service
+	for _, n := range serviceNames(proj) {
+		if service == "" && proj.Services[n].Build != nil {
+			service = n
+		}
+	}
+	name := st.Namespace + "_" + service
+	for _, spec := range st.Services {
+		if spec.Name == name {
+			fmt.Fprintf(o.Out, "%s: one-off job with %s's new image\n", h.Verb, service)
+			return RunJob(ctx, api, spec, h.Verb, h.Script, o.Env.Timeout, o.Out)
+		}
+	}
+	return fmt.Errorf("%s: no service %q in the compose file to run it with; set service = \"…\" in [verbs.%s]", h.Verb, service, h.Verb)
+}
+
+func record(ctx context.Context, api SwarmAPI, o Options, res *Result, err error, start time.Time, st *convert.Stack) *Record {
+	r := &Record{Namespace: res.Namespace, Kind: "deploy", Version: res.Version, Previous: res.Previous, By: whoami(),
+		At: start.UTC(), Duration: time.Since(start).Round(time.Millisecond).String(), Result: ResultSucceeded, Services: st.Services}
+	var rb *RolledBackError
+	switch {
+	case errors.As(err, &rb):
+		r.Result, r.Message = ResultRolledBack, err.Error()
+	case err != nil:
+		r.Result, r.Message = ResultFailed, err.Error()
+	}
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
+	defer cancel()
+	if rerr := AddRecord(rctx, api, *r); rerr != nil {
+		fmt.Fprintf(o.Out, "warning: %v\n", rerr)
+	}
+	return r
+}

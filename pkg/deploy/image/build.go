@@ -1,0 +1,203 @@
+package image
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+
+	"github.com/moby/moby/api/types/build"
+	"github.com/moby/moby/client"
+)
+
+// BuildRequest describes an image to build.
+type BuildRequest struct {
+	// Dir is the build context directory.
+	Dir string
+	// Dockerfile is the Dockerfile's path relative to Dir; "" means
+	// "Dockerfile". It must be inside Dir.
+	Dockerfile string
+	// Target is the stage of a multi-stage Dockerfile to build; "" builds
+	// the last one.
+	Target string
+	// Tags name the image ("registry/project/service:version", see Ref).
+	Tags []string
+	// Labels are set on the image, on top of the Dockerfile's LABELs
+	// (io.gazr.*, org.opencontainers.image.revision, …).
+	Labels map[string]string
+	// Args are the build arguments (ARG) of the Dockerfile.
+	Args map[string]string
+}
+
+// BuildError is a build that the engine ran and that failed: a failing
+// instruction, a missing base image, a Dockerfile error.
+type BuildError struct {
+	// Image names the build: its first tag, or its context directory.
+	Image string
+	// Message is the engine's error message.
+	Message string
+	// Output holds the last lines (up to 10) of the build's output, less
+	// the builder's bookkeeping (" ---> <id>", "Removing intermediate
+	// container …"): the failing step's own output, and its "Step" line.
+	Output []string
+}
+
+// Error is "build <image>: <message>", followed by the last output lines
+// indented on their own lines.
+func (e *BuildError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "build %s: %s", e.Image, e.Message)
+	if len(e.Output) > 0 {
+		b.WriteString("\nlast output lines:")
+		for _, l := range e.Output {
+			b.WriteString("\n  " + l)
+		}
+	}
+	return b.String()
+}
+
+// tailLines is how much build output a BuildError carries.
+const tailLines = 10
+
+// Build builds req on the engine with its legacy builder (no BuildKit
+// session is needed, and nothing is pulled when the base images are
+// present), streaming the build's output to progress (nil discards it).
+// It returns the image ID ("sha256:…").
+//
+// Intermediate containers are removed, whether the build succeeds or not.
+// Cancelling ctx closes the connection, which makes the engine abort the
+// build and remove the running step's container; Build then returns
+// ctx.Err(). A failure reported by the engine is a *BuildError.
+func Build(ctx context.Context, api client.ImageBuildAPIClient, req BuildRequest, progress io.Writer) (string, error) {
+	name := req.Dir
+	if len(req.Tags) > 0 {
+		name = req.Tags[0]
+	}
+	if progress == nil {
+		progress = io.Discard
+	}
+	dockerfile, err := dockerfilePath(req.Dir, req.Dockerfile)
+	if err != nil {
+		return "", fmt.Errorf("build %s: %w", name, err)
+	}
+	tarball, err := Context(req.Dir, dockerfile)
+	if err != nil {
+		return "", fmt.Errorf("build %s: %w", name, err)
+	}
+	tarball = &errReader{ReadCloser: tarball}
+	defer tarball.Close()
+	resp, err := api.ImageBuild(ctx, tarball, buildOptions(req, dockerfile))
+	if err != nil {
+		return "", fmt.Errorf("build %s: %w", name, contextError(ctx, tarball, err))
+	}
+	defer resp.Body.Close()
+	id, built, err := readBuild(ctx, resp.Body, progress, name)
+	if err != nil {
+		var be *BuildError
+		if errors.As(err, &be) {
+			return "", be
+		}
+		return "", fmt.Errorf("build %s: %w", name, contextError(ctx, tarball, err))
+	}
+	if id == "" {
+		if id, err = inspectID(ctx, api, built); err != nil {
+			return "", fmt.Errorf("build %s: %w", name, err)
+		}
+	}
+	return id, nil
+}
+
+// buildOptions translates req for the Engine API.
+func buildOptions(req BuildRequest, dockerfile string) client.ImageBuildOptions {
+	args := make(map[string]*string, len(req.Args))
+	for k, v := range req.Args {
+		args[k] = &v
+	}
+	return client.ImageBuildOptions{
+		Tags:        req.Tags,
+		Dockerfile:  dockerfile,
+		Target:      req.Target,
+		Labels:      req.Labels,
+		BuildArgs:   args,
+		Remove:      true,
+		ForceRemove: true,
+		Version:     build.BuilderV1,
+	}
+}
+
+// readBuild copies the build's output to progress and returns the image ID
+// the engine announces at the end, or failing that (older engines) the
+// short ID of its closing "Successfully built <id>" line.
+func readBuild(ctx context.Context, r io.Reader, progress io.Writer, name string) (id, built string, err error) {
+	out := tail{max: tailLines}
+	err = decodeStream(ctx, r, func(m *message) error {
+		if m.Stream != "" {
+			out.add(m.Stream)
+			io.WriteString(progress, m.Stream)
+			if b := successLine.FindStringSubmatch(m.Stream); b != nil {
+				built = b[1]
+			}
+		} else if m.Status != "" && m.ID == "" {
+			io.WriteString(progress, m.Status+"\n")
+		}
+		if msg := m.errorMessage(); msg != "" {
+			return &BuildError{Image: name, Message: msg, Output: out.last()}
+		}
+		var aux struct{ ID string }
+		if len(m.Aux) > 0 && json.Unmarshal(m.Aux, &aux) == nil && aux.ID != "" {
+			id = aux.ID
+		}
+		return nil
+	})
+	return id, built, err
+}
+
+// successLine is the legacy builder's last line.
+var successLine = regexp.MustCompile(`(?m)^Successfully built ([0-9a-f]{12,64})$`)
+
+// inspectID asks the engine for the full ID of the image it reported as
+// built (not for the image a tag names: after a truncated stream, that
+// could be an older build).
+func inspectID(ctx context.Context, api client.ImageBuildAPIClient, built string) (string, error) {
+	inspector, ok := api.(interface {
+		ImageInspect(context.Context, string, ...client.ImageInspectOption) (client.ImageInspectResult, error)
+	})
+	if built == "" || !ok {
+		return "", errors.New("the engine did not report the image ID: the build output may have been cut short")
+	}
+	res, err := inspector.ImageInspect(ctx, built)
+	if err != nil {
+		return "", fmt.Errorf("inspect built image: %w", err)
+	}
+	return res.ID, nil
+}
+
+// errReader remembers why reading the build context failed, so that Build
+// reports "open x: permission denied" rather than the HTTP client's
+// wording of a truncated request.
+type errReader struct {
+	io.ReadCloser
+	err error
+}
+
+func (r *errReader) Read(p []byte) (int, error) {
+	n, err := r.ReadCloser.Read(p)
+	if err != nil && !errors.Is(err, io.EOF) && r.err == nil {
+		r.err = err
+	}
+	return n, err
+}
+
+// contextError prefers cancellation, then a build context failure, to err.
+func contextError(ctx context.Context, tarball io.Reader, err error) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	if r, ok := tarball.(*errReader); ok && r.err != nil {
+		return fmt.Errorf("build context: %w", r.err)
+	}
+	return err
+}

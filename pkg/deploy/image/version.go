@@ -1,0 +1,125 @@
+package image
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Info identifies the revision of the sources an image is built from.
+type Info struct {
+	// Version is the image tag: the first 12 characters of HEAD's commit
+	// id, with "-dirty" appended when the work tree differs from HEAD
+	// (tracked files changed, or untracked files not ignored by git).
+	// Without git it is "dev-<UTC yyyymmddhhmmss>".
+	Version string
+	// Commit is HEAD's full commit id; empty when NoGit.
+	Commit string
+	// Branch is HEAD's branch name; empty on a detached HEAD or when NoGit.
+	Branch string
+	// Dirty reports uncommitted changes (see Version).
+	Dirty bool
+	// Time is HEAD's committer date, or the current time when NoGit.
+	Time time.Time
+	// NoGit is true when dir is not in a git work tree, the repository
+	// has no commit yet, or git is not installed: Version is then a
+	// dated development version and Reason says why.
+	NoGit bool
+	// Reason explains NoGit ("not a git repository", …); empty otherwise.
+	Reason string
+}
+
+// Version describes the git revision of the work tree containing dir, by
+// running the git CLI. A dir outside any repository, a repository without
+// commits or a missing git binary is not an error (see Info.NoGit); any
+// other git failure (for example git refusing a repository owned by another
+// user) is, with git's message.
+func Version(ctx context.Context, dir string) (Info, error) {
+	out, err := git(ctx, dir, "rev-parse", "--is-inside-work-tree")
+	switch {
+	case errors.Is(err, exec.ErrNotFound):
+		return noGit("git is not installed"), nil
+	case err != nil && strings.Contains(err.Error(), "not a git repository"):
+		return noGit("not a git repository"), nil
+	case err != nil:
+		return Info{}, err
+	case out != "true":
+		return noGit("not inside a git work tree"), nil
+	}
+	// --verify -q exits 1 without a word when HEAD has no commit yet.
+	commit, err := git(ctx, dir, "rev-parse", "--verify", "-q", "HEAD^{commit}")
+	if err != nil {
+		var exit *exec.ExitError
+		if errors.As(err, &exit) && exit.ExitCode() == 1 {
+			return noGit("the git repository has no commit yet"), nil
+		}
+		return Info{}, err
+	}
+	info := Info{Commit: commit}
+	if info.Time, err = commitTime(ctx, dir); err != nil {
+		return Info{}, err
+	}
+	if info.Branch, err = git(ctx, dir, "rev-parse", "--abbrev-ref", "HEAD"); err != nil {
+		return Info{}, err
+	}
+	if info.Branch == "HEAD" {
+		info.Branch = ""
+	}
+	status, err := git(ctx, dir, "status", "--porcelain", "--untracked-files=normal")
+	if err != nil {
+		return Info{}, err
+	}
+	info.Dirty = status != ""
+	info.Version = commit[:min(12, len(commit))]
+	if info.Dirty {
+		info.Version += "-dirty"
+	}
+	return info, nil
+}
+
+// noGit is the Info of sources outside git.
+func noGit(reason string) Info {
+	now := time.Now().UTC()
+	return Info{Version: "dev-" + now.Format("20060102150405"), Time: now, NoGit: true, Reason: reason}
+}
+
+// commitTime returns HEAD's committer date.
+func commitTime(ctx context.Context, dir string) (time.Time, error) {
+	out, err := git(ctx, dir, "log", "-1", "--format=%ct", "HEAD")
+	if err != nil {
+		return time.Time{}, err
+	}
+	secs, err := strconv.ParseInt(out, 10, 64)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("git log: unexpected commit time %q", out)
+	}
+	return time.Unix(secs, 0).UTC(), nil
+}
+
+// git runs git in dir and returns its trimmed standard output. Its error
+// carries git's own message.
+func git(ctx context.Context, dir string, args ...string) (string, error) {
+	cmd := exec.CommandContext(ctx, "git", append([]string{"-C", dir}, args...)...)
+	// Messages in English (they are matched above); no index.lock taken
+	// by status, so an editor's git use never collides with ours.
+	cmd.Env = append(os.Environ(), "LC_ALL=C", "GIT_OPTIONAL_LOCKS=0")
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		if errors.Is(err, exec.ErrNotFound) {
+			return "", err
+		}
+		msg := strings.TrimSpace(stderr.String())
+		if msg == "" {
+			return "", fmt.Errorf("git %s: %w", strings.Join(args, " "), err)
+		}
+		return "", fmt.Errorf("git %s: %s: %w", strings.Join(args, " "), msg, err)
+	}
+	return strings.TrimSpace(stdout.String()), nil
+}

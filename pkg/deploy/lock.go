@@ -1,0 +1,131 @@
+package deploy
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/user"
+	"time"
+
+	cerrdefs "github.com/containerd/errdefs"
+	"github.com/moby/moby/api/types/swarm"
+	"github.com/moby/moby/client"
+)
+
+// Labels of gazr's swarm objects.
+const (
+	LabelLock    = "io.gazr.lock"
+	LabelHistory = "io.gazr.history"
+)
+
+// Lock is a deploy lock held in the cluster itself: a swarm config whose
+// name is unique per stack. Raft makes its creation atomic, so two deploys
+// to the same env from any machines cannot both hold it.
+type Lock struct {
+	api   client.ConfigAPIClient
+	id    string
+	Owner LockOwner
+}
+
+// LockOwner says who holds a lock and since when.
+type LockOwner struct {
+	Holder string    `json:"holder"`
+	PID    int       `json:"pid"`
+	Since  time.Time `json:"since"`
+	Action string    `json:"action"`
+}
+
+// LockedError is returned when another deploy holds the lock.
+type LockedError struct {
+	Namespace string
+	Owner     LockOwner
+}
+
+func (e *LockedError) Error() string {
+	return fmt.Sprintf("%s is locked: %s by %s since %s (%s ago); retry with --wait to queue, or, if that deploy is dead, `gazr unlock` the env",
+		e.Namespace, e.Owner.Action, e.Owner.Holder, e.Owner.Since.Local().Format("15:04:05"), time.Since(e.Owner.Since).Round(time.Second))
+}
+
+func lockName(namespace string) string { return "gazr-lock." + namespace }
+
+// AcquireLock takes the deploy lock of a stack. With wait, it polls until
+// the lock is free or ctx ends; otherwise a held lock is a *LockedError.
+func AcquireLock(ctx context.Context, api client.ConfigAPIClient, namespace, action string, wait bool) (*Lock, error) {
+	owner := LockOwner{Holder: whoami(), PID: os.Getpid(), Since: time.Now().UTC().Truncate(time.Second), Action: action}
+	data, _ := json.Marshal(owner)
+	spec := swarm.ConfigSpec{
+		Annotations: swarm.Annotations{Name: lockName(namespace), Labels: map[string]string{LabelLock: namespace}},
+		Data:        data,
+	}
+	for {
+		res, err := api.ConfigCreate(ctx, client.ConfigCreateOptions{Spec: spec})
+		if err == nil {
+			return &Lock{api: api, id: res.ID, Owner: owner}, nil
+		}
+		if !cerrdefs.IsConflict(err) && !cerrdefs.IsAlreadyExists(err) {
+			return nil, fmt.Errorf("take deploy lock of %s: %w", namespace, err)
+		}
+		held, herr := ReadLock(ctx, api, namespace)
+		if herr != nil && !errors.Is(herr, ErrNotFound) {
+			return nil, herr
+		}
+		if herr == nil && !wait {
+			return nil, &LockedError{Namespace: namespace, Owner: held}
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(2 * time.Second):
+		}
+	}
+}
+
+// ReadLock returns the current owner of a stack's lock, or ErrNotFound.
+func ReadLock(ctx context.Context, api client.ConfigAPIClient, namespace string) (LockOwner, error) {
+	var owner LockOwner
+	res, err := api.ConfigInspect(ctx, lockName(namespace), client.ConfigInspectOptions{})
+	if cerrdefs.IsNotFound(err) {
+		return owner, ErrNotFound
+	}
+	if err != nil {
+		return owner, fmt.Errorf("read deploy lock of %s: %w", namespace, err)
+	}
+	_ = json.Unmarshal(res.Config.Spec.Data, &owner)
+	return owner, nil
+}
+
+// Release gives the lock back. It uses its own short context so that a
+// cancelled deploy (Ctrl-C) still releases it.
+func (l *Lock) Release() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := l.api.ConfigRemove(ctx, l.id, client.ConfigRemoveOptions{}); err != nil && !cerrdefs.IsNotFound(err) {
+		return fmt.Errorf("release deploy lock: %w", err)
+	}
+	return nil
+}
+
+// BreakLock removes a stack's lock whoever holds it (`gazr unlock`).
+func BreakLock(ctx context.Context, api client.ConfigAPIClient, namespace string) (LockOwner, error) {
+	owner, err := ReadLock(ctx, api, namespace)
+	if err != nil {
+		return owner, err
+	}
+	if _, err := api.ConfigRemove(ctx, lockName(namespace), client.ConfigRemoveOptions{}); err != nil {
+		return owner, fmt.Errorf("remove deploy lock of %s: %w", namespace, err)
+	}
+	return owner, nil
+}
+
+func whoami() string {
+	name := os.Getenv("GAZR_DEPLOYER")
+	if name == "" {
+		if u, err := user.Current(); err == nil {
+			name = u.Username
+		}
+	}
+	host, _ := os.Hostname()
+	return name + "@" + host
+}

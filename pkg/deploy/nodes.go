@@ -1,0 +1,68 @@
+package deploy
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/moby/moby/api/types/swarm"
+	"github.com/moby/moby/client"
+)
+
+// ListNodes returns the swarm's nodes, managers first.
+func ListNodes(ctx context.Context, api client.NodeAPIClient) ([]Node, error) {
+	res, err := api.NodeList(ctx, client.NodeListOptions{})
+	if err != nil {
+		return nil, fmt.Errorf("list nodes: %w", err)
+	}
+	var managers, workers []Node
+	for _, n := range res.Items {
+		node := Node{
+			ID:       n.ID,
+			Hostname: n.Description.Hostname,
+			Addr:     n.Status.Addr,
+			Manager:  n.Spec.Role == swarm.NodeRoleManager,
+			Ready:    n.Status.State == swarm.NodeStateReady && n.Spec.Availability == swarm.NodeAvailabilityActive,
+		}
+		if node.Manager {
+			managers = append(managers, node)
+		} else {
+			workers = append(workers, node)
+		}
+	}
+	return append(managers, workers...), nil
+}
+
+// DrainNode sets a node's availability to drain: the swarm moves its
+// tasks to other nodes.
+func DrainNode(ctx context.Context, api client.NodeAPIClient, nodeID string) error {
+	res, err := api.NodeInspect(ctx, nodeID, client.NodeInspectOptions{})
+	if err != nil {
+		return fmt.Errorf("node %s: %w: %v", nodeID, ErrNotFound, err)
+	}
+	spec := res.Node.Spec
+	spec.Availability = swarm.NodeAvailabilityDrain
+	if _, err := api.NodeUpdate(ctx, nodeID, client.NodeUpdateOptions{Version: res.Node.Version, Spec: spec}); err != nil {
+		return fmt.Errorf("drain node %s: %w", nodeID, err)
+	}
+	return nil
+}
+
+// KillTaskContainer kills the container of a task running on the engine
+// api talks to.
+func KillTaskContainer(ctx context.Context, api interface {
+	client.TaskAPIClient
+	client.ContainerAPIClient
+}, taskID string) error {
+	res, err := api.TaskInspect(ctx, taskID, client.TaskInspectOptions{})
+	if err != nil {
+		return fmt.Errorf("task %s: %w: %v", taskID, ErrNotFound, err)
+	}
+	cs := res.Task.Status.ContainerStatus
+	if cs == nil || cs.ContainerID == "" {
+		return fmt.Errorf("task %s has no container (state %s)", taskID, res.Task.Status.State)
+	}
+	if _, err := api.ContainerKill(ctx, cs.ContainerID, client.ContainerKillOptions{Signal: "SIGKILL"}); err != nil {
+		return fmt.Errorf("task %s: kill container %s (it must run on the manager's engine): %w", taskID, cs.ContainerID[:12], err)
+	}
+	return nil
+}

@@ -1,0 +1,131 @@
+package deploy
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/compose-spec/compose-go/v2/types"
+	"github.com/moby/moby/api/types/swarm"
+
+	"github.com/gazr-io/gazr/pkg/config"
+	"github.com/gazr-io/gazr/pkg/deploy/convert"
+)
+
+// environ is the interpolation environment of the compose files: the
+// process's, then the env's vars.
+func environ(env *config.Environment) map[string]string {
+	if len(env.Vars) == 0 {
+		return nil
+	}
+	m := map[string]string{}
+	for _, kv := range os.Environ() {
+		for i := 0; i < len(kv); i++ {
+			if kv[i] == '=' {
+				m[kv[:i]] = kv[i+1:]
+				break
+			}
+		}
+	}
+	for k, v := range env.Vars {
+		m[k] = v
+	}
+	return m
+}
+
+// checkRegistry refuses to deploy built images to a multi-node swarm
+// without a registry: the other nodes could not pull them.
+func checkRegistry(ctx context.Context, o Options, api SwarmAPI, p *types.Project, reg Registry) error {
+	if reg.Host != "" || !hasBuild(p) {
+		return nil
+	}
+	if o.Backend.Properties().NeedsRegistry {
+		return fmt.Errorf("env %s: the %s backend needs a registry for built images: set registry = \"…\" in [env.%s]", o.Env.Name, o.Backend.Name(), o.Env.Name)
+	}
+	nodes, err := ListNodes(ctx, api)
+	if err != nil {
+		return err
+	}
+	if len(nodes) > 1 {
+		return fmt.Errorf("env %s: the swarm has %d nodes and built images stay on this engine unless pushed: set registry = \"…\" in [env.%s]", o.Env.Name, len(nodes), o.Env.Name)
+	}
+	return nil
+}
+
+// convertStack converts the project for the env, reading secret contents
+// from the sources the env names.
+func convertStack(p *types.Project, o Options, refs map[string]string, version string) (*convert.Stack, error) {
+	secrets, err := secretData(p, o.Config.Root, o.Env)
+	if err != nil {
+		return nil, err
+	}
+	st, err := convert.Convert(p, convert.Options{
+		Project: o.Config.Name, Env: o.Env.Name, Version: version, Images: refs,
+		Replicas: o.Env.Replicas, MinReplicas: o.Env.MinReplicas, Domain: o.Env.Domain,
+		SecretData: secrets, Now: time.Now(), DeployedBy: whoami(),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("convert compose file for env %s: %w", o.Env.Name, err)
+	}
+	return st, nil
+}
+
+// secretData reads each secret of the compose file: from the env's source
+// when it names one, else from the compose file's own file/environment.
+func secretData(p *types.Project, root string, env *config.Environment) (map[string][]byte, error) {
+	out := map[string][]byte{}
+	for name, def := range p.Secrets {
+		if bool(def.External) {
+			continue
+		}
+		src, ok := env.Secrets[name]
+		switch {
+		case ok && src.Env != "":
+			v, set := os.LookupEnv(src.Env)
+			if !set {
+				return nil, fmt.Errorf("secret %s: environment variable %s is not set (env.%s.secrets)", name, src.Env, env.Name)
+			}
+			out[name] = []byte(v)
+		case ok:
+			path := src.File
+			if !filepath.IsAbs(path) {
+				path = filepath.Join(root, path)
+			}
+			b, err := os.ReadFile(path)
+			if err != nil {
+				return nil, fmt.Errorf("secret %s: %w (env.%s.secrets)", name, err, env.Name)
+			}
+			out[name] = b
+		case def.Environment != "":
+			out[name] = []byte(os.Getenv(def.Environment))
+		case def.File != "":
+			b, err := os.ReadFile(def.File)
+			if err != nil {
+				return nil, fmt.Errorf("secret %s: %w", name, err)
+			}
+			out[name] = b
+		}
+	}
+	return out, nil
+}
+
+func hasBuild(p *types.Project) bool {
+	for _, s := range p.Services {
+		if s.Build != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// versionOf is the version the stack's services run now, "" when none.
+func versionOf(services []swarm.Service) string {
+	for _, s := range services {
+		if v := s.Spec.Labels[convert.LabelVersion]; v != "" {
+			return v
+		}
+	}
+	return ""
+}

@@ -1,0 +1,95 @@
+package deploy
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/gazr-io/gazr/pkg/config"
+	"github.com/gazr-io/gazr/pkg/deploy/convert"
+)
+
+// RollbackOptions are the inputs of a rollback.
+type RollbackOptions struct {
+	Project string
+	Env     *config.Environment
+	Backend Backend
+	// To is the version to go back to; "" means the last successful
+	// version before the one running now.
+	To        string
+	WaitLock  bool
+	EdgeImage string
+	Out       io.Writer
+}
+
+// Rollback re-applies the service specs recorded for an earlier version,
+// with the same rolling, health-gated updates as a deploy, and records it.
+func Rollback(ctx context.Context, o RollbackOptions) (*Result, error) {
+	start := time.Now()
+	api, err := o.Backend.Manager(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer api.Close()
+	ns := Namespace(o.Project, o.Env.Name)
+	current, err := StackServices(ctx, api, ns)
+	if err != nil {
+		return nil, err
+	}
+	running := versionOf(current)
+	history, err := History(ctx, api, ns)
+	if err != nil {
+		return nil, err
+	}
+	target, err := pickRollback(history, running, o.To)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", ns, err)
+	}
+	lock, err := AcquireLock(ctx, api, ns, "rollback to "+target.Version, o.WaitLock)
+	if err != nil {
+		return nil, err
+	}
+	defer lock.Release()
+	fmt.Fprintf(o.Out, "roll back %s from %s to %s (deployed %s by %s)\n", ns, running, target.Version, target.At.Local().Format(time.DateTime), target.By)
+	st := &convert.Stack{Namespace: ns, Services: target.Services}
+	res := &Result{Namespace: ns, Version: target.Version, Previous: running, Changes: DiffServices(current, st.Services)}
+	targets, err := ApplyServices(ctx, api, st, "", false, o.Out)
+	if err == nil {
+		err = Wait(ctx, api, targets, o.Env.Timeout, o.Out)
+	}
+	if err == nil {
+		err = UpdateEdge(ctx, api, o.Env, o.EdgeImage, o.Out)
+	}
+	r := Record{Namespace: ns, Kind: "rollback", Version: target.Version, Previous: running, By: whoami(), At: start.UTC(),
+		Duration: time.Since(start).Round(time.Millisecond).String(), Result: ResultSucceeded, Services: target.Services}
+	if err != nil {
+		r.Result, r.Message = ResultFailed, err.Error()
+	}
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
+	defer cancel()
+	if rerr := AddRecord(rctx, api, r); rerr != nil {
+		fmt.Fprintf(o.Out, "warning: %v\n", rerr)
+	}
+	res.Record = &r
+	return res, err
+}
+
+// pickRollback finds the record to roll back to: the newest successful
+// one of version to, or else of any version other than the running one.
+func pickRollback(history []Record, running, to string) (Record, error) {
+	var known []string
+	for _, r := range history {
+		if r.Result != ResultSucceeded || len(r.Services) == 0 {
+			continue
+		}
+		known = append(known, r.Version)
+		if (to != "" && r.Version == to) || (to == "" && r.Version != running) {
+			return r, nil
+		}
+	}
+	if to != "" {
+		return Record{}, fmt.Errorf("no successful deploy of version %q in the history (known: %v)", to, known)
+	}
+	return Record{}, fmt.Errorf("no earlier successful version to roll back to (running %s)", running)
+}

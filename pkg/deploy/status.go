@@ -1,0 +1,58 @@
+package deploy
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"github.com/moby/moby/api/types/swarm"
+	"github.com/moby/moby/client"
+
+	"github.com/gazr-io/gazr/pkg/deploy/convert"
+)
+
+// ServiceStatus is one line of `gazr status`.
+type ServiceStatus struct {
+	Name, Version, Image string
+	Running, Desired     uint64
+	// Update is swarm's update state ("completed", "rollback_completed"…).
+	Update string
+	// URL is where the edge routes the service, "" when not routed.
+	URL string
+}
+
+// Status reports the services of a stack.
+func Status(ctx context.Context, api SwarmAPI, namespace string, edgePort int) ([]ServiceStatus, error) {
+	res, err := api.ServiceList(ctx, client.ServiceListOptions{
+		Filters: client.Filters{}.Add("label", convert.LabelNamespace+"="+namespace), Status: true,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("status of %s: %w", namespace, err)
+	}
+	var out []ServiceStatus
+	for _, s := range res.Items {
+		if s.Spec.Labels["io.gazr.job"] != "" {
+			continue
+		}
+		out = append(out, statusOf(s, edgePort))
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, nil
+}
+
+func statusOf(s swarm.Service, edgePort int) ServiceStatus {
+	st := ServiceStatus{Name: s.Spec.Name, Version: s.Spec.Labels[convert.LabelVersion], Image: imageOf(s.Spec)}
+	if s.ServiceStatus != nil {
+		st.Running, st.Desired = s.ServiceStatus.RunningTasks, s.ServiceStatus.DesiredTasks
+	}
+	if s.UpdateStatus != nil {
+		st.Update = string(s.UpdateStatus.State)
+	}
+	if host := s.Spec.Labels[convert.LabelRouteHost]; host != "" {
+		st.URL = "http://" + host
+		if edgePort != 0 && edgePort != 80 {
+			st.URL += fmt.Sprintf(":%d", edgePort)
+		}
+	}
+	return st
+}
