@@ -10,6 +10,7 @@ import (
 	"github.com/urfave/cli/v3"
 
 	"github.com/gazr-io/gazr/pkg/deploy"
+	"github.com/gazr-io/gazr/pkg/deploy/local"
 	"github.com/gazr-io/gazr/pkg/iostreams"
 	"github.com/gazr-io/gazr/pkg/plan"
 )
@@ -68,6 +69,8 @@ func runDeploy(ctx context.Context, opts *DeployOptions) error {
 		if err := confirm(opts.IO, t, opts.Yes); err != nil {
 			return err
 		}
+	} else if lb, ok := t.Backend.(*local.Backend); ok {
+		lb.NoInit = true // a dry run changes nothing, not even the swarm state
 	}
 	do := deploy.Options{Config: t.Project.Config, Env: t.Env, Backend: t.Backend, Builder: opts.f.builder,
 		Out: opts.IO.ErrOut, DryRun: opts.DryRun, Prune: opts.Prune, WaitLock: opts.WaitLock}

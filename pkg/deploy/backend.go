@@ -104,6 +104,9 @@ var (
 	ErrUnreachable  = errors.New("swarm manager unreachable")
 	ErrNotSupported = errors.New("not supported by this backend")
 	ErrNotFound     = errors.New("not found")
+	// ErrNoSwarm: the engine is in no swarm, and the backend was asked
+	// not to initialise one (a dry run changes nothing).
+	ErrNoSwarm = errors.New("the engine is not part of a swarm")
 )
 
 // Factory makes the Backend of an environment.

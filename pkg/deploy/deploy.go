@@ -64,6 +64,9 @@ func Deploy(ctx context.Context, o Options) (*Result, error) {
 		return nil, err
 	}
 	api, err := o.Backend.Manager(ctx)
+	if o.DryRun && errors.Is(err, ErrNoSwarm) {
+		return dryRunNoSwarm(ctx, o, proj)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -199,4 +202,26 @@ func record(ctx context.Context, api SwarmAPI, o Options, res *Result, err error
 		fmt.Fprintf(o.Out, "warning: %v\n", rerr)
 	}
 	return r
+}
+
+// dryRunNoSwarm plans a first deploy to an engine that is in no swarm yet:
+// every service is new.
+func dryRunNoSwarm(ctx context.Context, o Options, proj *types.Project) (*Result, error) {
+	reg, err := o.Backend.Registry(ctx)
+	if err != nil {
+		return nil, err
+	}
+	info, err := image.Version(ctx, o.Config.Root)
+	if err != nil {
+		return nil, err
+	}
+	refs, err := ImageRefs(proj, reg.Host, o.Config.Name, info.Version)
+	if err != nil {
+		return nil, err
+	}
+	stack, err := convertStack(proj, o, refs, info.Version)
+	if err != nil {
+		return nil, err
+	}
+	return &Result{Namespace: stack.Namespace, Version: info.Version, Changes: DiffServices(nil, stack.Services)}, nil
 }

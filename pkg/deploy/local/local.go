@@ -20,6 +20,9 @@ type Backend struct {
 	env *config.Environment
 	// Log receives notices such as "initialised a swarm"; default discard.
 	Log io.Writer
+	// NoInit makes Manager fail with deploy.ErrNoSwarm instead of
+	// initialising a swarm (for dry runs).
+	NoInit bool
 }
 
 var _ deploy.Backend = (*Backend)(nil)
@@ -75,6 +78,8 @@ func (b *Backend) ensureSwarm(ctx context.Context, cli *client.Client) error {
 		return nil
 	case sw.LocalNodeState == swarm.LocalNodeStateActive:
 		return fmt.Errorf("env %s: this engine is a swarm worker, not a manager; point manager at a manager node", b.env.Name)
+	case b.NoInit && b.Properties().InitSwarm:
+		return fmt.Errorf("env %s: %w (gazr deploy initialises one)", b.env.Name, deploy.ErrNoSwarm)
 	case !b.Properties().InitSwarm:
 		return fmt.Errorf("env %s: the engine at %s is not part of a swarm (state %q); run `docker swarm init` there", b.env.Name, cli.DaemonHost(), sw.LocalNodeState)
 	}
