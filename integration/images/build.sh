@@ -8,7 +8,7 @@
 # `docker rmi` to rebuild it).
 #
 # Usage: build.sh [--all | --list | NAME...]
-#   (no args)  busybox debian go node python haproxy
+#   (no args)  busybox debian go node python haproxy dind registry
 #   NAME...    only those (busybox debian go node python haproxy dind registry;
 #              a full tag such as gazr-test/go:1.26 works too)
 #   --all      every image
@@ -38,7 +38,7 @@ declare -A TAGS=(
 	[dind]=gazr-test/dind:20.10
 	[registry]=gazr-test/registry:2
 )
-readonly DEFAULT_NAMES=(busybox debian go node python haproxy)
+readonly DEFAULT_NAMES=(busybox debian go node python haproxy dind registry)
 
 log() { printf '%s\n' "$*"; }
 die() { printf 'build.sh: %s\n' "$*" >&2; exit 1; }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gazr-io/gazr/pkg/config"
 	"github.com/gazr-io/gazr/pkg/container"
+	"github.com/gazr-io/gazr/pkg/deploy"
 	"github.com/gazr-io/gazr/pkg/iostreams"
 	"github.com/gazr-io/gazr/pkg/plan"
 )
@@ -20,6 +21,8 @@ type VerbOptions struct {
 	IO      *iostreams.IOStreams
 	Project func() (*Project, error)
 	Engine  func(context.Context) (container.StepAPI, error)
+	// Builder connects to the engine that builds images (gazr build).
+	Builder func(context.Context) (deploy.BuildAPI, error)
 
 	Verb   string
 	Args   []string
@@ -64,7 +67,7 @@ func verbCommands(f *Factory) []*cli.Command {
 }
 
 func newCmdVerb(f *Factory, verb string) *cli.Command {
-	opts := &VerbOptions{IO: f.IO, Project: f.LoadProject, Engine: f.Engine, Verb: verb}
+	opts := &VerbOptions{IO: f.IO, Project: f.LoadProject, Engine: f.Engine, Builder: f.builder, Verb: verb}
 	return &cli.Command{
 		Name:      verb,
 		Usage:     verbUsage[verb],
@@ -93,6 +96,9 @@ func runVerb(ctx context.Context, opts *VerbOptions) error {
 	if err != nil {
 		return err
 	}
+	if opts.Verb == "build" {
+		return runBuild(ctx, opts, p)
+	}
 	pl, err := plan.Resolve(p.Config, p.Convention, opts.Verb, plan.Options{Args: opts.Args, User: hostUser(), Version: Version})
 	if err != nil {
 		return err
@@ -100,6 +106,11 @@ func runVerb(ctx context.Context, opts *VerbOptions) error {
 	if opts.DryRun {
 		return printPlan(opts.IO, pl)
 	}
+	return runPlan(ctx, opts, pl)
+}
+
+// runPlan runs a resolved plan's steps on the engine.
+func runPlan(ctx context.Context, opts *VerbOptions, pl *plan.Plan) error {
 	api, err := opts.Engine(ctx)
 	if err != nil {
 		return err

@@ -137,7 +137,7 @@ func rollout(ctx context.Context, o Options, api SwarmAPI, proj *types.Project, 
 }
 
 func buildAndPush(ctx context.Context, o Options, proj *types.Project, refs map[string]string, reg Registry, info image.Info) error {
-	if !hasBuild(proj) {
+	if !HasBuild(proj) {
 		return nil
 	}
 	builder, err := o.Builder(ctx)

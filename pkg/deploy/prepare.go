@@ -38,7 +38,7 @@ func environ(env *config.Environment) map[string]string {
 // checkRegistry refuses to deploy built images to a multi-node swarm
 // without a registry: the other nodes could not pull them.
 func checkRegistry(ctx context.Context, o Options, api SwarmAPI, p *types.Project, reg Registry) error {
-	if reg.Host != "" || !hasBuild(p) {
+	if reg.Host != "" || !HasBuild(p) {
 		return nil
 	}
 	if o.Backend.Properties().NeedsRegistry {
@@ -111,7 +111,8 @@ func secretData(p *types.Project, root string, env *config.Environment) (map[str
 	return out, nil
 }
 
-func hasBuild(p *types.Project) bool {
+// HasBuild reports whether a service of the project has a build section.
+func HasBuild(p *types.Project) bool {
 	for _, s := range p.Services {
 		if s.Build != nil {
 			return true
