@@ -56,3 +56,11 @@ TOML
 /usr/bin/time -f '%M' -o "$work/rss-docker" docker run --rm "$image" sh -c "true" >/dev/null 2>&1
 printf 'gazr peak RSS     %8.1f MiB  (goal: <= 30 MiB)\ndocker CLI RSS    %8.1f MiB  (peer, trivial run)\n' \
   "$(echo "$(cat "$work/rss") / 1024" | bc -l)" "$(echo "$(cat "$work/rss-docker") / 1024" | bc -l)"
+
+# Deploys (slower: builds an image, rolls out 3 replicas several times).
+# Skip with GAZR_BENCH_DEPLOY=0.
+if [[ ${GAZR_BENCH_DEPLOY:-1} != 0 ]]; then
+  echo
+  echo "== deploys on the local engine's swarm (through gazr's edge, 4 clients)"
+  go run ./integration/bench/deploybench -gazr "$gazr"
+fi
