@@ -53,9 +53,9 @@ func runStatus(ctx context.Context, opts *StatusOptions) error {
 		return nil
 	}
 	w := tabwriter.NewWriter(opts.IO.Out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(w, "SERVICE\tREPLICAS\tVERSION\tUPDATE\tURL")
+	fmt.Fprintln(w, "SERVICE\tREPLICAS\tHEALTH\tVERSION\tUPDATE\tURL")
 	for _, s := range list {
-		fmt.Fprintf(w, "%s\t%d/%d\t%s\t%s\t%s\n", s.Name, s.Running, s.Desired, dash(s.Version), dash(s.Update), dash(s.URL))
+		fmt.Fprintf(w, "%s\t%d/%d\t%s\t%s\t%s\t%s\n", s.Name, s.Running, s.Desired, s.Health(), dash(s.Version), dash(s.Update), dash(s.URL))
 	}
 	return w.Flush()
 }

@@ -5,8 +5,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"time"
 
+	units "github.com/docker/go-units"
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/moby/moby/api/types/swarm"
 
@@ -69,7 +72,44 @@ func convertStack(p *types.Project, o Options, refs map[string]string, version s
 	if err != nil {
 		return nil, fmt.Errorf("convert compose file for env %s: %w", o.Env.Name, err)
 	}
+	if err := applyResources(st, o.Env); err != nil {
+		return nil, err
+	}
 	return st, nil
+}
+
+// applyResources sets the limits the env gives per service, over the
+// compose file's.
+func applyResources(st *convert.Stack, env *config.Environment) error {
+	for svc, r := range env.Resources {
+		name := st.Namespace + "_" + svc
+		i := slices.IndexFunc(st.Services, func(s swarm.ServiceSpec) bool { return s.Name == name })
+		if i < 0 {
+			return fmt.Errorf("env.%s.resources.%s: no such service in the compose file", env.Name, svc)
+		}
+		tt := &st.Services[i].TaskTemplate
+		if tt.Resources == nil {
+			tt.Resources = &swarm.ResourceRequirements{}
+		}
+		if tt.Resources.Limits == nil {
+			tt.Resources.Limits = &swarm.Limit{}
+		}
+		if r.CPUs != "" {
+			cpus, err := strconv.ParseFloat(r.CPUs, 64)
+			if err != nil || cpus <= 0 {
+				return fmt.Errorf("env.%s.resources.%s.cpus %q is not a positive number of CPUs", env.Name, svc, r.CPUs)
+			}
+			tt.Resources.Limits.NanoCPUs = int64(cpus * 1e9)
+		}
+		if r.Memory != "" {
+			mem, err := units.RAMInBytes(r.Memory)
+			if err != nil || mem <= 0 {
+				return fmt.Errorf("env.%s.resources.%s.memory %q is not a size (e.g. \"256M\")", env.Name, svc, r.Memory)
+			}
+			tt.Resources.Limits.MemoryBytes = mem
+		}
+	}
+	return nil
 }
 
 // secretData reads each secret of the compose file: from the env's source

@@ -21,6 +21,21 @@ type ServiceStatus struct {
 	URL string
 }
 
+// Health sums up the service: "ok" when every desired task runs (with a
+// health check, swarm counts a task as running once it is healthy),
+// "degraded" when some do, "down" when none does.
+func (s ServiceStatus) Health() string {
+	switch {
+	case s.Desired == 0:
+		return "stopped"
+	case s.Running >= s.Desired:
+		return "ok"
+	case s.Running > 0:
+		return "degraded"
+	}
+	return "down"
+}
+
 // Status reports the services of a stack.
 func Status(ctx context.Context, api SwarmAPI, namespace string, edgePort int) ([]ServiceStatus, error) {
 	res, err := api.ServiceList(ctx, client.ServiceListOptions{
