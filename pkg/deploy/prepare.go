@@ -9,8 +9,8 @@ import (
 	"strconv"
 	"time"
 
-	units "github.com/docker/go-units"
 	"github.com/compose-spec/compose-go/v2/types"
+	units "github.com/docker/go-units"
 	"github.com/moby/moby/api/types/swarm"
 
 	"github.com/gazr-io/gazr/pkg/config"
