@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # gazr's main job on a fresh machine, in one command: make sure a container
-# engine runs, build gazr into ./dist, build the offline images, then run
-# `gazr list` and `gazr test` on the example project (integration/example).
+# engine runs, build gazr into ./dist, build the offline images, run
+# `gazr list` and `gazr test` on the example project (integration/example),
+# then deploy a small HTTP service to the local engine's swarm and reach it
+# through gazr's edge.
 #
 #   bash integration/demo.sh
 #
@@ -17,7 +19,25 @@ bash integration/images/build.sh busybox go
 # No registry is reachable here: point the go convention at the image built
 # offline instead of golang:1.26.
 export GAZR_IMAGE_GO=gazr-test/go:1.26
-set -x
 ./dist/gazr --version
 ./dist/gazr -C integration/example list
 ./dist/gazr -C integration/example test
+
+# Then the other half: deploy a small HTTP service (3 replicas, health
+# checks) to the local engine's swarm, reach it through gazr's edge, look
+# at it, and take it down again.
+app=$(mktemp -d)
+go run ./pkg/deploy/deploytest/testapp/writeapp "$app" v1
+printf 'name = "demo"\n[env.local]\nedge_port = 18090\n' >"$app/.gazr.toml"
+git -C "$app" add -A && git -C "$app" -c user.email=demo@gazr -c user.name=demo commit -qm config
+export GAZR_EDGE_IMAGE=gazr-test/haproxy:2.6
+bash integration/images/build.sh haproxy
+./dist/gazr -C "$app" deploy
+for i in $(seq 1 30); do
+  curl -fsS -H 'Host: web-local.localhost' http://127.0.0.1:18090/ && break
+  sleep 1
+done
+./dist/gazr -C "$app" status
+./dist/gazr -C "$app" history
+docker service rm demo-local_web gazr-edge-18090 >/dev/null
+rm -rf "$app"
