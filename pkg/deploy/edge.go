@@ -65,13 +65,21 @@ func UpdateEdge(ctx context.Context, api SwarmAPI, env *config.Environment, img 
 		return nil
 	}
 	fmt.Fprintf(out, "edge: routing %d service(s) on port %d\n", len(routes), env.EdgePort)
+	t := Target{Name: spec.Name, Image: imageOf(spec)}
 	if err == nil {
+		t.ID = cur.Service.ID
+		if cur.Service.UpdateStatus != nil {
+			t.Stale = cur.Service.UpdateStatus.StartedAt
+		}
 		_, err = api.ServiceUpdate(ctx, cur.Service.ID, client.ServiceUpdateOptions{Version: cur.Service.Version, Spec: spec})
 	} else {
-		_, err = api.ServiceCreate(ctx, client.ServiceCreateOptions{Spec: spec})
+		var res client.ServiceCreateResult
+		res, err = api.ServiceCreate(ctx, client.ServiceCreateOptions{Spec: spec})
+		t.ID = res.ID
 	}
 	if err != nil {
 		return fmt.Errorf("edge: %w", err)
 	}
-	return nil
+	// The URL works when the deploy returns: wait for the edge too.
+	return Wait(ctx, api, []Target{t}, env.Timeout, out)
 }
