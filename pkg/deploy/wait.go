@@ -134,12 +134,13 @@ func checkTarget(ctx context.Context, api SwarmAPI, t Target, why map[string]str
 }
 
 // desired is the number of tasks a service should run: its replicas, or
-// for a global service the number of tasks swarm scheduled.
+// for a global service the number of tasks swarm scheduled — at least one,
+// since a new global service has none scheduled for a moment.
 func desired(svc swarm.Service, scheduled int) int {
 	if r := svc.Spec.Mode.Replicated; r != nil && r.Replicas != nil {
 		return int(*r.Replicas)
 	}
-	return scheduled
+	return max(scheduled, 1)
 }
 
 func sameImage(cs *swarm.ContainerSpec, image string) bool {
