@@ -57,7 +57,8 @@ type Backend interface {
 	ScaleNodes(ctx context.Context, workers int) error
 
 	// StopTask stops one running task of a service (a chaos experiment):
-	// the swarm is expected to replace it. ErrNotFound for an unknown task.
+	// the swarm is expected to replace it. ErrNotFound for an unknown task,
+	// ErrNotSupported for a task on a node the backend cannot reach.
 	StopTask(ctx context.Context, taskID string) error
 
 	// StopNode takes a node out as abruptly as the backend can (a chaos
@@ -93,7 +94,10 @@ type Registry struct {
 // Node is a swarm node as a backend sees it.
 type Node struct {
 	ID, Hostname, Addr string
-	Manager, Ready     bool
+	// Manager: the node's role is manager. Ready: the node is up and
+	// takes tasks (state ready, availability active; a drained node is
+	// not Ready).
+	Manager, Ready bool
 	// Instance identifies the machine to the backend (EC2 instance id,
 	// Proxmox VM id); empty for the local engine.
 	Instance string

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	cerrdefs "github.com/containerd/errdefs"
 	"github.com/moby/moby/api/types/swarm"
 	"github.com/moby/moby/client"
 )
@@ -36,8 +37,11 @@ func ListNodes(ctx context.Context, api client.NodeAPIClient) ([]Node, error) {
 // tasks to other nodes.
 func DrainNode(ctx context.Context, api client.NodeAPIClient, nodeID string) error {
 	res, err := api.NodeInspect(ctx, nodeID, client.NodeInspectOptions{})
-	if err != nil {
+	if cerrdefs.IsNotFound(err) {
 		return fmt.Errorf("node %s: %w: %v", nodeID, ErrNotFound, err)
+	}
+	if err != nil {
+		return fmt.Errorf("node %s: %w", nodeID, err)
 	}
 	spec := res.Node.Spec
 	spec.Availability = swarm.NodeAvailabilityDrain
@@ -48,21 +52,34 @@ func DrainNode(ctx context.Context, api client.NodeAPIClient, nodeID string) err
 }
 
 // KillTaskContainer kills the container of a task running on the engine
-// api talks to.
+// api talks to. A task on another node is ErrNotSupported: this engine
+// cannot reach its container.
 func KillTaskContainer(ctx context.Context, api interface {
 	client.TaskAPIClient
 	client.ContainerAPIClient
+	client.SystemAPIClient
 }, taskID string) error {
 	res, err := api.TaskInspect(ctx, taskID, client.TaskInspectOptions{})
-	if err != nil {
+	if cerrdefs.IsNotFound(err) {
 		return fmt.Errorf("task %s: %w: %v", taskID, ErrNotFound, err)
+	}
+	if err != nil {
+		return fmt.Errorf("task %s: %w", taskID, err)
+	}
+	info, err := api.Info(ctx, client.InfoOptions{})
+	if err != nil {
+		return fmt.Errorf("task %s: engine info: %w", taskID, err)
+	}
+	if self := info.Info.Swarm.NodeID; res.Task.NodeID != self {
+		return fmt.Errorf("task %s runs on node %s, and only the containers of this engine's node %s can be killed: %w",
+			taskID, res.Task.NodeID, self, ErrNotSupported)
 	}
 	cs := res.Task.Status.ContainerStatus
 	if cs == nil || cs.ContainerID == "" {
 		return fmt.Errorf("task %s has no container (state %s)", taskID, res.Task.Status.State)
 	}
 	if _, err := api.ContainerKill(ctx, cs.ContainerID, client.ContainerKillOptions{Signal: "SIGKILL"}); err != nil {
-		return fmt.Errorf("task %s: kill container %s (it must run on the manager's engine): %w", taskID, cs.ContainerID[:12], err)
+		return fmt.Errorf("task %s: kill container %s: %w", taskID, cs.ContainerID[:12], err)
 	}
 	return nil
 }

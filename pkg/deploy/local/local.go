@@ -120,8 +120,9 @@ func (b *Backend) ScaleNodes(ctx context.Context, workers int) error {
 	return fmt.Errorf("scale nodes: local backend: %w", deploy.ErrNotSupported)
 }
 
-// StopTask implements deploy.Backend by killing the task's container,
-// which must run on the manager's engine.
+// StopTask implements deploy.Backend by killing the task's container
+// through the manager's engine: a task on another node is
+// deploy.ErrNotSupported.
 func (b *Backend) StopTask(ctx context.Context, taskID string) error {
 	cli, err := b.Manager(ctx)
 	if err != nil {
