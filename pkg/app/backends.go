@@ -44,6 +44,10 @@ func (f *Factory) LoadTarget(name string) (*Target, error) {
 	}
 	if lb, ok := b.(*local.Backend); ok {
 		lb.Log = f.IO.ErrOut
+		// Status, logs, a dry run… change nothing, not even the engine's
+		// swarm state: on an engine in no swarm they say so. A deploy
+		// turns this off (runDeploy).
+		lb.NoInit = true
 	}
 	return &Target{Project: p, Env: env, Backend: b}, nil
 }

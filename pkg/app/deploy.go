@@ -69,8 +69,9 @@ func runDeploy(ctx context.Context, opts *DeployOptions) error {
 		if err := confirm(opts.IO, t, opts.Yes); err != nil {
 			return err
 		}
-	} else if lb, ok := t.Backend.(*local.Backend); ok {
-		lb.NoInit = true // a dry run changes nothing, not even the swarm state
+		if lb, ok := t.Backend.(*local.Backend); ok {
+			lb.NoInit = false // a deploy, and only a deploy, makes the local engine a swarm
+		}
 	}
 	do := deploy.Options{Config: t.Project.Config, Env: t.Env, Backend: t.Backend, Builder: opts.f.builder,
 		Out: opts.IO.ErrOut, DryRun: opts.DryRun, Prune: opts.Prune, WaitLock: opts.WaitLock}

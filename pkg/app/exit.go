@@ -7,6 +7,7 @@ import (
 	"os"
 	"syscall"
 
+	"github.com/gazr-io/gazr/pkg/compose"
 	"github.com/gazr-io/gazr/pkg/config"
 	"github.com/gazr-io/gazr/pkg/container"
 	"github.com/gazr-io/gazr/pkg/iostreams"
@@ -56,6 +57,7 @@ func exitCode(io *iostreams.IOStreams, err error, sig os.Signal) int {
 		silent  *SilentError
 		usage   *UsageError
 		cfgErr  *config.Error
+		compErr *compose.Error
 		undef   *plan.NotDefinedError
 		engine  *container.EngineError
 		imgErr  *container.ImageError
@@ -69,7 +71,7 @@ func exitCode(io *iostreams.IOStreams, err error, sig os.Signal) int {
 		return silent.Code
 	case errors.Is(err, context.Canceled):
 		return ExitInterrupt
-	case errors.As(err, &usage), errors.As(err, &cfgErr), errors.As(err, &undef):
+	case errors.As(err, &usage), errors.As(err, &cfgErr), errors.As(err, &compErr), errors.As(err, &undef):
 		code = ExitUsage
 	case errors.As(err, &engine), errors.As(err, &imgErr):
 		code = ExitEngine

@@ -9,6 +9,7 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/gazr-io/gazr/pkg/compose"
 	"github.com/gazr-io/gazr/pkg/config"
 	"github.com/gazr-io/gazr/pkg/container"
 	"github.com/gazr-io/gazr/pkg/iostreams"
@@ -37,6 +38,7 @@ func TestExitCode(t *testing.T) {
 		{name: "usage", err: &UsageError{Err: errors.New(`unknown verb "tset"`)}, want: 2, wantLine: true},
 		{name: "config", err: &config.Error{Path: "/p/.gazr.toml", Pos: config.Position{Line: 3, Col: 1}, Msg: "bad"}, want: 2, wantLine: true},
 		{name: "wrapped config", err: fmt.Errorf("load: %w", &config.Error{Msg: "bad"}), want: 2, wantLine: true},
+		{name: "compose", err: &compose.Error{Path: "/p/compose.yaml", Line: 5, Msg: "did not find expected ','"}, want: 2, wantLine: true},
 		{name: "not defined", err: &plan.NotDefinedError{Verb: "upgrade", Convention: "go"}, want: 2, wantLine: true},
 		{name: "engine", err: engineErr, want: 125, wantLine: true},
 		{name: "image", err: &container.ImageError{Image: "x", Verb: "build", Origin: "convention go", Err: errors.New("not found")}, want: 125, wantLine: true},

@@ -90,23 +90,33 @@ func Deploy(ctx context.Context, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	current, err := StackServices(ctx, api, stack.Namespace)
-	if err != nil {
-		return nil, err
+	res, err := plan(ctx, api, stack, info.Version)
+	if err != nil || o.DryRun {
+		return res, err
 	}
-	res := &Result{Namespace: stack.Namespace, Version: info.Version, Previous: versionOf(current),
-		Changes: DiffServices(current, stack.Services)}
-	if o.DryRun {
-		return res, nil
-	}
-	lock, err := AcquireLock(ctx, api, stack.Namespace, "deploy "+info.Version, o.WaitLock)
+	lock, err := lockOrWait(ctx, api, stack.Namespace, "deploy "+info.Version, o.WaitLock, o.Out)
 	if err != nil {
 		return res, err
 	}
 	defer lock.Release()
+	// Plan again under the lock: a deploy this one queued behind (--wait)
+	// changed what runs.
+	if res, err = plan(ctx, api, stack, info.Version); err != nil {
+		return res, err
+	}
 	err = rollout(ctx, o, api, proj, stack, refs, reg, info)
 	res.Record = record(ctx, api, o, res, err, start, stack)
 	return res, err
+}
+
+// plan compares what runs in the stack's namespace with stack.
+func plan(ctx context.Context, api SwarmAPI, stack *convert.Stack, version string) (*Result, error) {
+	current, err := StackServices(ctx, api, stack.Namespace)
+	if err != nil {
+		return nil, err
+	}
+	return &Result{Namespace: stack.Namespace, Version: version, Previous: versionOf(current),
+		Changes: DiffServices(current, stack.Services)}, nil
 }
 
 // rollout does the part of a deploy that changes the cluster.

@@ -46,7 +46,7 @@ func AddRecord(ctx context.Context, api client.ConfigAPIClient, r Record) error 
 	}
 	spec := swarm.ConfigSpec{
 		Annotations: swarm.Annotations{
-			Name: fmt.Sprintf("gazr-history.%s.%d", r.Namespace, r.At.UnixNano()),
+			Name: configName("gazr-history", r.Namespace, fmt.Sprintf(".%d", r.At.UnixNano())),
 			Labels: map[string]string{
 				LabelHistory: r.Namespace, "io.gazr.version": r.Version, "io.gazr.result": r.Result,
 				"io.gazr.at": strconv.FormatInt(r.At.UnixNano(), 10),

@@ -40,11 +40,7 @@ func RunJob(ctx context.Context, api SwarmAPI, base swarm.ServiceSpec, job, scri
 	if err != nil {
 		return fmt.Errorf("%s: create job: %w", job, err)
 	}
-	defer func() {
-		rctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		_, _ = api.ServiceRemove(rctx, res.ID, client.ServiceRemoveOptions{})
-	}()
+	defer removeJob(api, res.ID)
 	task, err := waitJob(ctx, api, res.ID, job, timeout)
 	printLogs(ctx, api, res.ID, out)
 	if err != nil {
@@ -55,9 +51,30 @@ func RunJob(ctx context.Context, api SwarmAPI, base swarm.ServiceSpec, job, scri
 		if cs := task.Status.ContainerStatus; cs != nil {
 			code = cs.ExitCode
 		}
-		return &JobError{Job: job, ExitCode: code, Err: task.Status.Err}
+		msg := task.Status.Err
+		if msg == fmt.Sprintf("task: non-zero exit (%d)", code) {
+			msg = "" // says nothing the exit code does not
+		}
+		return &JobError{Job: job, ExitCode: code, Err: msg}
 	}
 	return nil
+}
+
+// removeJob removes a job's service, then its tasks' containers: swarm
+// leaves those of a removed job behind (moby/moby#42789), which would be
+// one more stopped container per deploy. Only the containers of the
+// manager's own engine are in reach; the others stay (best effort). It
+// uses its own context so that an interrupted deploy cleans up too.
+func removeJob(api SwarmAPI, id string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	tasks, _ := api.TaskList(ctx, client.TaskListOptions{Filters: client.Filters{}.Add("service", id)})
+	_, _ = api.ServiceRemove(ctx, id, client.ServiceRemoveOptions{})
+	for _, t := range tasks.Items {
+		if cs := t.Status.ContainerStatus; cs != nil && cs.ContainerID != "" {
+			_, _ = api.ContainerRemove(ctx, cs.ContainerID, client.ContainerRemoveOptions{Force: true})
+		}
+	}
 }
 
 func jobSpec(base swarm.ServiceSpec, job, script string) swarm.ServiceSpec {

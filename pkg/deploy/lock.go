@@ -2,9 +2,12 @@ package deploy
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/user"
 	"time"
@@ -48,7 +51,19 @@ func (e *LockedError) Error() string {
 		e.Namespace, e.Owner.Action, e.Owner.Holder, e.Owner.Since.Local().Format("15:04:05"), time.Since(e.Owner.Since).Round(time.Second))
 }
 
-func lockName(namespace string) string { return "gazr-lock." + namespace }
+func lockName(namespace string) string { return configName("gazr-lock", namespace, "") }
+
+// configName names one of gazr's swarm configs of a stack:
+// prefix.namespace+suffix, with a hash of the namespace in its place when
+// the name would pass the 64 characters swarm allows (a history record's,
+// for a namespace of more than 31). Labels, not names, find the configs.
+func configName(prefix, namespace, suffix string) string {
+	if name := prefix + "." + namespace + suffix; len(name) <= 64 {
+		return name
+	}
+	sum := sha256.Sum256([]byte(namespace))
+	return prefix + "." + hex.EncodeToString(sum[:8]) + suffix
+}
 
 // AcquireLock takes the deploy lock of a stack. With wait, it polls until
 // the lock is free or ctx ends; otherwise a held lock is a *LockedError.
@@ -80,6 +95,20 @@ func AcquireLock(ctx context.Context, api client.ConfigAPIClient, namespace, act
 		case <-time.After(2 * time.Second):
 		}
 	}
+}
+
+// lockOrWait takes the deploy lock of a stack like AcquireLock. With
+// wait, it first says on out who holds the lock, if anyone, then queues:
+// a --wait that says nothing for minutes looks hung.
+func lockOrWait(ctx context.Context, api client.ConfigAPIClient, namespace, action string, wait bool, out io.Writer) (*Lock, error) {
+	lock, err := AcquireLock(ctx, api, namespace, action, false)
+	var locked *LockedError
+	if !wait || !errors.As(err, &locked) {
+		return lock, err
+	}
+	fmt.Fprintf(out, "%s is locked: %s by %s since %s; waiting for the lock (--wait)\n",
+		namespace, locked.Owner.Action, locked.Owner.Holder, locked.Owner.Since.Local().Format("15:04:05"))
+	return AcquireLock(ctx, api, namespace, action, true)
 }
 
 // ReadLock returns the current owner of a stack's lock, or ErrNotFound.

@@ -6,6 +6,8 @@ import (
 	"io"
 	"time"
 
+	"github.com/moby/moby/api/types/swarm"
+
 	"github.com/gazr-io/gazr/pkg/config"
 	"github.com/gazr-io/gazr/pkg/deploy/convert"
 )
@@ -33,24 +35,20 @@ func Rollback(ctx context.Context, o RollbackOptions) (*Result, error) {
 	}
 	defer api.Close()
 	ns := Namespace(o.Project, o.Env.Name)
-	current, err := StackServices(ctx, api, ns)
+	current, running, target, err := rollbackPlan(ctx, api, ns, o.To)
 	if err != nil {
 		return nil, err
 	}
-	running := versionOf(current)
-	history, err := History(ctx, api, ns)
-	if err != nil {
-		return nil, err
-	}
-	target, err := pickRollback(history, running, o.To)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", ns, err)
-	}
-	lock, err := AcquireLock(ctx, api, ns, "rollback to "+target.Version, o.WaitLock)
+	lock, err := lockOrWait(ctx, api, ns, "rollback to "+target.Version, o.WaitLock, o.Out)
 	if err != nil {
 		return nil, err
 	}
 	defer lock.Release()
+	// Plan again under the lock: a deploy this rollback queued behind
+	// (--wait) changed what runs, and the history.
+	if current, running, target, err = rollbackPlan(ctx, api, ns, o.To); err != nil {
+		return nil, err
+	}
 	fmt.Fprintf(o.Out, "roll back %s from %s to %s (deployed %s by %s)\n", ns, running, target.Version, target.At.Local().Format(time.DateTime), target.By)
 	st := &convert.Stack{Namespace: ns, Services: target.Services}
 	res := &Result{Namespace: ns, Version: target.Version, Previous: running, Changes: DiffServices(current, st.Services)}
@@ -73,6 +71,25 @@ func Rollback(ctx context.Context, o RollbackOptions) (*Result, error) {
 	}
 	res.Record = &r
 	return res, err
+}
+
+// rollbackPlan reads what runs in namespace ns and picks the record to
+// roll back to.
+func rollbackPlan(ctx context.Context, api SwarmAPI, ns, to string) ([]swarm.Service, string, Record, error) {
+	current, err := StackServices(ctx, api, ns)
+	if err != nil {
+		return nil, "", Record{}, err
+	}
+	running := versionOf(current)
+	history, err := History(ctx, api, ns)
+	if err != nil {
+		return nil, "", Record{}, err
+	}
+	target, err := pickRollback(history, running, to)
+	if err != nil {
+		return nil, "", Record{}, fmt.Errorf("%s: %w", ns, err)
+	}
+	return current, running, target, nil
 }
 
 // pickRollback finds the record to roll back to: the newest successful

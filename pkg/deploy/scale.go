@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/moby/moby/api/types/swarm"
@@ -11,7 +13,7 @@ import (
 )
 
 // Scale sets the replicas of services of a stack (name → replicas) and
-// waits until they run.
+// waits until they run. Every name is checked before any service changes.
 func Scale(ctx context.Context, api SwarmAPI, namespace string, want map[string]uint64, timeout time.Duration, out io.Writer) error {
 	lock, err := AcquireLock(ctx, api, namespace, "scale", false)
 	if err != nil {
@@ -22,30 +24,33 @@ func Scale(ctx context.Context, api SwarmAPI, namespace string, want map[string]
 	if err != nil {
 		return err
 	}
-	var targets []Target
-	for name, n := range want {
-		full := namespace + "_" + name
-		found := false
-		for _, s := range current {
-			if s.Spec.Name != full {
-				continue
-			}
-			found = true
-			if s.Spec.Mode.Replicated == nil {
-				return fmt.Errorf("service %s is global: it runs one task per node and cannot be scaled", name)
-			}
-			before := replicas(s.Spec)
-			spec := s.Spec
-			spec.Mode.Replicated = &swarm.ReplicatedService{Replicas: &n}
-			if _, err := api.ServiceUpdate(ctx, s.ID, client.ServiceUpdateOptions{Version: s.Version, Spec: spec}); err != nil {
-				return fmt.Errorf("scale %s: %w", name, err)
-			}
-			fmt.Fprintf(out, "  %-24s %s → %d replicas\n", full, before, n)
-			targets = append(targets, Target{ID: s.ID, Name: full, Image: imageOf(spec)})
-		}
-		if !found {
+	names := slices.Sorted(maps.Keys(want))
+	services := make([]swarm.Service, len(names))
+	for i, name := range names {
+		j := slices.IndexFunc(current, func(s swarm.Service) bool { return s.Spec.Name == namespace+"_"+name })
+		switch {
+		case j < 0:
 			return fmt.Errorf("no service %q in %s (see gazr status)", name, namespace)
+		case current[j].Spec.Mode.Replicated == nil:
+			return fmt.Errorf("service %s is global: it runs one task per node and cannot be scaled", name)
 		}
+		services[i] = current[j]
+	}
+	var targets []Target
+	for i, s := range services {
+		n := want[names[i]]
+		spec := s.Spec
+		spec.Mode.Replicated = &swarm.ReplicatedService{Replicas: &n}
+		// The spec is no longer the one gazr deployed: without its hash,
+		// the next deploy applies the compose file's replicas again
+		// instead of calling the service unchanged.
+		spec.Labels = maps.Clone(spec.Labels)
+		delete(spec.Labels, LabelSpecHash)
+		if _, err := api.ServiceUpdate(ctx, s.ID, client.ServiceUpdateOptions{Version: s.Version, Spec: spec}); err != nil {
+			return fmt.Errorf("scale %s: %w", names[i], err)
+		}
+		fmt.Fprintf(out, "  %-24s %s → %d replicas\n", s.Spec.Name, replicas(s.Spec), n)
+		targets = append(targets, Target{ID: s.ID, Name: s.Spec.Name, Image: imageOf(spec)})
 	}
 	return Wait(ctx, api, targets, timeout, out)
 }

@@ -14,7 +14,9 @@ import (
 // ServiceStatus is one line of `gazr status`.
 type ServiceStatus struct {
 	Name, Version, Image string
-	Running, Desired     uint64
+	// Running counts the tasks that run and are meant to (not the old
+	// ones draining after an update); Desired is swarm's count.
+	Running, Desired uint64
 	// Update is swarm's update state ("completed", "rollback_completed"…).
 	Update string
 	// URL is where the edge routes the service, "" when not routed.
@@ -49,10 +51,32 @@ func Status(ctx context.Context, api SwarmAPI, namespace string, edgePort int) (
 		if s.Spec.Labels["io.gazr.job"] != "" {
 			continue
 		}
-		out = append(out, statusOf(s, edgePort))
+		st := statusOf(s, edgePort)
+		if st.Running, err = runningTasks(ctx, api, s.ID); err != nil {
+			return nil, fmt.Errorf("status of %s: %w", s.Spec.Name, err)
+		}
+		out = append(out, st)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out, nil
+}
+
+// runningTasks counts the service's tasks that run and are meant to.
+// Swarm's own count (ServiceStatus.RunningTasks) includes the old tasks
+// still draining after an update, which would read "4/3" right after a
+// rollout of 3 replicas.
+func runningTasks(ctx context.Context, api SwarmAPI, id string) (uint64, error) {
+	res, err := api.TaskList(ctx, client.TaskListOptions{Filters: client.Filters{}.Add("service", id).Add("desired-state", "running")})
+	if err != nil {
+		return 0, err
+	}
+	var n uint64
+	for _, t := range res.Items {
+		if t.Status.State == swarm.TaskStateRunning {
+			n++
+		}
+	}
+	return n, nil
 }
 
 func statusOf(s swarm.Service, edgePort int) ServiceStatus {

@@ -84,11 +84,19 @@ func (b *Backend) ensureSwarm(ctx context.Context, cli *client.Client) error {
 		return fmt.Errorf("env %s: the engine at %s is not part of a swarm (state %q); run `docker swarm init` there", b.env.Name, cli.DaemonHost(), sw.LocalNodeState)
 	}
 	_, err = cli.SwarmInit(ctx, client.SwarmInitOptions{ListenAddr: "127.0.0.1:2377", AdvertiseAddr: "127.0.0.1"})
+	if err != nil && isManager(ctx, cli) {
+		return nil // another gazr initialised it meanwhile (two first deploys at once)
+	}
 	if err != nil {
 		return fmt.Errorf("env %s: initialise a single-node swarm on the local engine: %w", b.env.Name, err)
 	}
 	fmt.Fprintf(b.Log, "initialised a single-node swarm on the local engine (docker swarm leave --force undoes it)\n")
 	return nil
+}
+
+func isManager(ctx context.Context, cli *client.Client) bool {
+	info, err := cli.Info(ctx, client.InfoOptions{})
+	return err == nil && info.Info.Swarm.LocalNodeState == swarm.LocalNodeStateActive && info.Info.Swarm.ControlAvailable
 }
 
 // Registry implements deploy.Backend: the env's registry, with the
