@@ -39,5 +39,9 @@ for i in $(seq 1 30); do
 done
 ./dist/gazr -C "$app" status
 ./dist/gazr -C "$app" history
+# Take the demo down: its services, edge, history, configs and network.
 docker service rm demo-local_web gazr-edge-18090 >/dev/null
+sleep 5
+docker config ls --format '{{.Name}}' | grep -E '^gazr-(history\.demo-local\.|edge-18090-cfg-)' | xargs -r docker config rm >/dev/null || true
+docker network rm demo-local_default >/dev/null 2>&1 || true
 rm -rf "$app"

@@ -79,7 +79,7 @@ func removeJob(api SwarmAPI, id string) {
 
 func jobSpec(base swarm.ServiceSpec, job, script string) swarm.ServiceSpec {
 	spec := base
-	spec.Name = fmt.Sprintf("%s-%s-%d", base.Name, job, time.Now().Unix())
+	spec.Name = jobName(base.Name, job, time.Now())
 	spec.Labels = map[string]string{}
 	for k, v := range base.Labels {
 		spec.Labels[k] = v
@@ -131,4 +131,13 @@ func printLogs(ctx context.Context, api SwarmAPI, id string, out io.Writer) {
 	}
 	defer logs.Close()
 	_, _ = stdcopy.StdCopy(out, out, logs)
+}
+
+// jobName names a job after its service, within swarm's 63 characters.
+func jobName(service, job string, now time.Time) string {
+	suffix := fmt.Sprintf("-%s-%d", job, now.Unix())
+	if max := 63 - len(suffix); len(service) > max {
+		service = service[:max]
+	}
+	return service + suffix
 }

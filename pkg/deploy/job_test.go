@@ -2,7 +2,9 @@ package deploy
 
 import (
 	"reflect"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/moby/moby/api/types/swarm"
 )
@@ -28,5 +30,16 @@ func TestJobSpec(t *testing.T) {
 		t.Errorf("job name/labels: %s %v", j.Name, j.Labels)
 	case base.TaskTemplate.ContainerSpec.Command != nil:
 		t.Errorf("jobSpec modified the service's spec")
+	}
+}
+
+func TestJobNameFitsSwarm(t *testing.T) {
+	long := "a-very-long-project-name-for-testing-limits-production_webserver"
+	got := jobName(long, "upgrade", time.Unix(1700000000, 0))
+	if len(got) > 63 || !strings.HasSuffix(got, "-upgrade-1700000000") {
+		t.Errorf("jobName = %q (%d chars), want ≤ 63 ending in -upgrade-1700000000", got, len(got))
+	}
+	if short := jobName("shop-staging_web", "backup", time.Unix(1, 0)); short != "shop-staging_web-backup-1" {
+		t.Errorf("jobName = %q", short)
 	}
 }
