@@ -229,9 +229,15 @@ func checkL7Retries(t *testing.T, b *bed, base, host, edge string) {
 	}
 	want := map[string]int{http.MethodGet: 3, http.MethodPost: 0}
 	got := map[string]int{}
-	for _, l := range parseLog(b.logs(t.Context(), edge)) {
-		if method, rest, _ := strings.Cut(l.request, " "); strings.HasPrefix(rest, "/drop ") {
-			got[method] = l.retries
+	// haproxy writes its log line after answering: poll until both show.
+	for deadline := time.Now().Add(5 * time.Second); len(got) < len(want) && time.Now().Before(deadline); {
+		for _, l := range parseLog(b.logs(t.Context(), edge)) {
+			if method, rest, _ := strings.Cut(l.request, " "); strings.HasPrefix(rest, "/drop ") {
+				got[method] = l.retries
+			}
+		}
+		if len(got) < len(want) {
+			time.Sleep(100 * time.Millisecond)
 		}
 	}
 	if !maps.Equal(got, want) {
