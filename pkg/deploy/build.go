@@ -49,6 +49,14 @@ func BuildImages(ctx context.Context, api BuildAPI, p *types.Project, refs map[s
 		if b == nil {
 			continue
 		}
+		// A clean commit's tag names its sources exactly: when the image
+		// exists, building again would produce the same thing.
+		if !info.Dirty && !info.NoGit {
+			if _, err := api.ImageInspect(ctx, refs[name]); err == nil {
+				fmt.Fprintf(out, "build %s: %s exists (same commit), skipped\n", name, refs[name])
+				continue
+			}
+		}
 		start := time.Now()
 		fmt.Fprintf(out, "build %s → %s\n", name, refs[name])
 		req := image.BuildRequest{

@@ -12,9 +12,11 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/gazr-io/gazr/pkg/deploy/deploytest/load"
@@ -30,6 +32,13 @@ var (
 
 func main() {
 	flag.Parse()
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM, syscall.SIGPIPE)
+	go func() {
+		<-sig
+		cleanup()
+		os.Exit(130)
+	}()
 	dir, err := os.MkdirTemp("", "deploybench")
 	check(err)
 	defer os.RemoveAll(dir)
