@@ -48,6 +48,13 @@ func (st *deployState) cleanup() error {
 			return fmt.Errorf("clean up %s: %w", st.project, err)
 		}
 	}
+	if !swarmActive(ctx, cli) {
+		// Nothing can be in a swarm the engine is not part of (a script
+		// that never got as far as a deploy, on a fresh engine).
+		st.removeContainers(ctx, cli)
+		st.removeImages(ctx, cli)
+		return nil
+	}
 	if err := st.removeServices(ctx, cli); err != nil {
 		return err
 	}
@@ -202,6 +209,9 @@ func sweepProjects(t *testing.T, cli *client.Client) {
 	for _, st := range projects.all {
 		if err := st.cleanup(); err != nil {
 			t.Error(err)
+		}
+		if !swarmActive(ctx, cli) {
+			continue
 		}
 		res, err := cli.ServiceList(ctx, client.ServiceListOptions{})
 		if err != nil {
