@@ -35,28 +35,20 @@ func newCmdHistory(f *Factory) *cli.Command {
 }
 
 func runHistory(ctx context.Context, opts *HistoryOptions) error {
-	t, err := opts.Target(opts.Env)
-	if err != nil {
-		return err
-	}
-	api, err := t.Backend.Manager(ctx)
-	if err != nil {
-		return err
-	}
-	defer api.Close()
-	ns := deploy.Namespace(t.Project.Config.Name, t.Env.Name)
-	records, err := deploy.History(ctx, api, ns)
-	if err != nil {
-		return err
-	}
-	if len(records) == 0 {
-		fmt.Fprintf(opts.IO.ErrOut, "%s has no deploys yet\n", ns)
-		return nil
-	}
-	w := tabwriter.NewWriter(opts.IO.Out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(w, "WHEN\tKIND\tVERSION\tRESULT\tBY\tTOOK\tPREVIOUS")
-	for _, r := range records {
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.At.Local().Format(time.DateTime), r.Kind, r.Version, r.Result, r.By, r.Duration, dash(r.Previous))
-	}
-	return w.Flush()
+	return onEnv(ctx, opts.Target, opts.Env, func(t *Target, api deploy.SwarmAPI, ns string) error {
+		records, err := deploy.History(ctx, api, ns)
+		if err != nil {
+			return err
+		}
+		if len(records) == 0 {
+			fmt.Fprintf(opts.IO.ErrOut, "%s has no deploys yet\n", ns)
+			return nil
+		}
+		w := tabwriter.NewWriter(opts.IO.Out, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(w, "WHEN\tKIND\tVERSION\tRESULT\tBY\tTOOK\tPREVIOUS")
+		for _, r := range records {
+			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.At.Local().Format(time.DateTime), r.Kind, r.Version, r.Result, r.By, r.Duration, dash(r.Previous))
+		}
+		return w.Flush()
+	})
 }

@@ -44,19 +44,12 @@ func newCmdLogs(f *Factory) *cli.Command {
 }
 
 func runLogs(ctx context.Context, opts *LogsOptions) error {
-	t, err := opts.Target(opts.Env)
-	if err != nil {
+	return onEnv(ctx, opts.Target, opts.Env, func(t *Target, api deploy.SwarmAPI, ns string) error {
+		err := deploy.Logs(ctx, api, deploy.LogsOptions{Namespace: ns,
+			Service: opts.Service, Follow: opts.Follow, Tail: opts.Tail}, opts.IO.Out)
+		if opts.Follow && errors.Is(err, context.Canceled) {
+			return nil
+		}
 		return err
-	}
-	api, err := t.Backend.Manager(ctx)
-	if err != nil {
-		return err
-	}
-	defer api.Close()
-	err = deploy.Logs(ctx, api, deploy.LogsOptions{Namespace: deploy.Namespace(t.Project.Config.Name, t.Env.Name),
-		Service: opts.Service, Follow: opts.Follow, Tail: opts.Tail}, opts.IO.Out)
-	if opts.Follow && errors.Is(err, context.Canceled) {
-		return nil
-	}
-	return err
+	})
 }

@@ -59,19 +59,11 @@ func parseScale(args []string) (map[string]uint64, error) {
 }
 
 func runScale(ctx context.Context, opts *ScaleOptions) error {
-	t, err := opts.Target(opts.Env)
-	if err != nil {
-		return err
-	}
-	api, err := t.Backend.Manager(ctx)
-	if err != nil {
-		return err
-	}
-	defer api.Close()
-	ns := deploy.Namespace(t.Project.Config.Name, t.Env.Name)
-	if err := deploy.Scale(ctx, api, ns, opts.Replicas, t.Env.Timeout, opts.IO.ErrOut); err != nil {
-		return err
-	}
-	fmt.Fprintf(opts.IO.ErrOut, "%s scaled %s\n", opts.IO.ColorScheme().Green("✔"), ns)
-	return nil
+	return onEnv(ctx, opts.Target, opts.Env, func(t *Target, api deploy.SwarmAPI, ns string) error {
+		if err := deploy.Scale(ctx, api, ns, opts.Replicas, t.Env.Timeout, opts.IO.ErrOut); err != nil {
+			return err
+		}
+		fmt.Fprintf(opts.IO.ErrOut, "%s scaled %s\n", opts.IO.ColorScheme().Green("✔"), ns)
+		return nil
+	})
 }

@@ -34,30 +34,22 @@ func newCmdStatus(f *Factory) *cli.Command {
 }
 
 func runStatus(ctx context.Context, opts *StatusOptions) error {
-	t, err := opts.Target(opts.Env)
-	if err != nil {
-		return err
-	}
-	api, err := t.Backend.Manager(ctx)
-	if err != nil {
-		return err
-	}
-	defer api.Close()
-	ns := deploy.Namespace(t.Project.Config.Name, t.Env.Name)
-	list, err := deploy.Status(ctx, api, ns, t.Env.EdgePort)
-	if err != nil {
-		return err
-	}
-	if len(list) == 0 {
-		fmt.Fprintf(opts.IO.ErrOut, "%s has no services yet: gazr deploy --env %s\n", ns, t.Env.Name)
-		return nil
-	}
-	w := tabwriter.NewWriter(opts.IO.Out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(w, "SERVICE\tREPLICAS\tHEALTH\tVERSION\tUPDATE\tURL")
-	for _, s := range list {
-		fmt.Fprintf(w, "%s\t%d/%d\t%s\t%s\t%s\t%s\n", s.Name, s.Running, s.Desired, s.Health(), dash(s.Version), dash(s.Update), dash(s.URL))
-	}
-	return w.Flush()
+	return onEnv(ctx, opts.Target, opts.Env, func(t *Target, api deploy.SwarmAPI, ns string) error {
+		list, err := deploy.Status(ctx, api, ns, t.Env.EdgePort)
+		if err != nil {
+			return err
+		}
+		if len(list) == 0 {
+			fmt.Fprintf(opts.IO.ErrOut, "%s has no services yet: gazr deploy --env %s\n", ns, t.Env.Name)
+			return nil
+		}
+		w := tabwriter.NewWriter(opts.IO.Out, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(w, "SERVICE\tREPLICAS\tHEALTH\tVERSION\tUPDATE\tURL")
+		for _, s := range list {
+			fmt.Fprintf(w, "%s\t%d/%d\t%s\t%s\t%s\t%s\n", s.Name, s.Running, s.Desired, s.Health(), dash(s.Version), dash(s.Update), dash(s.URL))
+		}
+		return w.Flush()
+	})
 }
 
 func dash(s string) string {

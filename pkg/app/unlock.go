@@ -34,24 +34,16 @@ func newCmdUnlock(f *Factory) *cli.Command {
 }
 
 func runUnlock(ctx context.Context, opts *UnlockOptions) error {
-	t, err := opts.Target(opts.Env)
-	if err != nil {
-		return err
-	}
-	api, err := t.Backend.Manager(ctx)
-	if err != nil {
-		return err
-	}
-	defer api.Close()
-	ns := deploy.Namespace(t.Project.Config.Name, t.Env.Name)
-	owner, err := deploy.BreakLock(ctx, api, ns)
-	if errors.Is(err, deploy.ErrNotFound) {
-		fmt.Fprintf(opts.IO.ErrOut, "%s is not locked\n", ns)
+	return onEnv(ctx, opts.Target, opts.Env, func(t *Target, api deploy.SwarmAPI, ns string) error {
+		owner, err := deploy.BreakLock(ctx, api, ns)
+		if errors.Is(err, deploy.ErrNotFound) {
+			fmt.Fprintf(opts.IO.ErrOut, "%s is not locked\n", ns)
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(opts.IO.ErrOut, "removed the lock of %s held by %s since %s (%s)\n", ns, owner.Holder, owner.Since.Local().Format("15:04:05"), owner.Action)
 		return nil
-	}
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(opts.IO.ErrOut, "removed the lock of %s held by %s since %s (%s)\n", ns, owner.Holder, owner.Since.Local().Format("15:04:05"), owner.Action)
-	return nil
+	})
 }
