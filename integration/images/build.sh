@@ -217,7 +217,7 @@ import_rootfs() {
 		--exclude='./usr/share/locale/*/LC_MESSAGES/*' \
 		--exclude='./tmp/*' \
 		--exclude='./var/tmp/*' \
-		--exclude='./root/.cache' \
+		--exclude='./*/.cache' \
 		. | docker import --change "ENV PATH=$PATH_ENV" "$@" - "$tag" >/dev/null
 }
 

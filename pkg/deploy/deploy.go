@@ -78,18 +78,11 @@ func Deploy(ctx context.Context, o Options) (*Result, error) {
 	if err := checkRegistry(ctx, o, api, proj, reg); err != nil {
 		return nil, err
 	}
-	info, err := image.Version(ctx, o.Config.Root)
+	rel, err := prepare(ctx, o, proj, reg)
 	if err != nil {
 		return nil, err
 	}
-	refs, err := ImageRefs(proj, reg.Host, o.Config.Name, info.Version)
-	if err != nil {
-		return nil, err
-	}
-	stack, err := convertStack(proj, o, refs, info.Version)
-	if err != nil {
-		return nil, err
-	}
+	info, refs, stack := rel.info, rel.refs, rel.stack
 	res, err := plan(ctx, api, stack, info.Version)
 	if err != nil || o.DryRun {
 		return res, err
@@ -221,6 +214,24 @@ func dryRunNoSwarm(ctx context.Context, o Options, proj *types.Project) (*Result
 	if err != nil {
 		return nil, err
 	}
+	rel, err := prepare(ctx, o, proj, reg)
+	if err != nil {
+		return nil, err
+	}
+	return &Result{Namespace: rel.stack.Namespace, Version: rel.info.Version, Changes: DiffServices(nil, rel.stack.Services)}, nil
+}
+
+// release is what a deploy ships: a version, each service's image, and
+// the swarm objects to apply.
+type release struct {
+	info  image.Info
+	refs  map[string]string
+	stack *convert.Stack
+}
+
+// prepare works out the release from the sources, without touching the
+// cluster: the version from git, the image references, the conversion.
+func prepare(ctx context.Context, o Options, proj *types.Project, reg Registry) (*release, error) {
 	info, err := image.Version(ctx, o.Config.Root)
 	if err != nil {
 		return nil, err
@@ -233,5 +244,5 @@ func dryRunNoSwarm(ctx context.Context, o Options, proj *types.Project) (*Result
 	if err != nil {
 		return nil, err
 	}
-	return &Result{Namespace: stack.Namespace, Version: info.Version, Changes: DiffServices(nil, stack.Services)}, nil
+	return &release{info: info, refs: refs, stack: stack}, nil
 }

@@ -3,6 +3,7 @@ package local
 import (
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"net/url"
 	"os/exec"
@@ -35,11 +36,8 @@ func sshDialer(endpoint string) func(ctx context.Context, network, addr string) 
 // cmdConn is a net.Conn over a command's stdin and stdout.
 type cmdConn struct {
 	cmd *exec.Cmd
-	r   interface{ Read([]byte) (int, error) }
-	w   interface {
-		Write([]byte) (int, error)
-		Close() error
-	}
+	r   io.Reader
+	w   io.WriteCloser
 }
 
 func newCmdConn(cmd *exec.Cmd) (net.Conn, error) {
