@@ -43,5 +43,9 @@ done
 docker service rm demo-local_web gazr-edge-18090 >/dev/null
 sleep 5
 docker config ls --format '{{.Name}}' | grep -E '^gazr-(history\.demo-local\.|edge-18090-cfg-)' | xargs -r docker config rm >/dev/null || true
-docker network rm demo-local_default >/dev/null 2>&1 || true
+# The network goes once the last task has drained and stopped.
+for i in $(seq 1 30); do
+  docker network rm demo-local_default >/dev/null 2>&1 && break
+  sleep 1
+done
 rm -rf "$app"
