@@ -33,7 +33,7 @@ git -C "$app" add -A && git -C "$app" -c user.email=demo@gazr -c user.name=demo 
 export GAZR_EDGE_IMAGE=gazr-test/haproxy:2.6
 bash integration/images/build.sh haproxy
 ./dist/gazr -C "$app" deploy
-for i in $(seq 1 30); do
+for i in $(seq 1 60); do
   curl -fsS -H 'Host: web-local.localhost' http://127.0.0.1:18090/ && break
   sleep 1
 done
@@ -43,8 +43,9 @@ done
 docker service rm demo-local_web gazr-edge-18090 >/dev/null
 sleep 5
 docker config ls --format '{{.Name}}' | grep -E '^gazr-(history\.demo-local\.|edge-18090-cfg-)' | xargs -r docker config rm >/dev/null || true
-# The network goes once the last task has drained and stopped.
-for i in $(seq 1 30); do
+# The network goes once the last task has stopped (the edge finishes its
+# open connections first: up to 30 s).
+for i in $(seq 1 60); do
   docker network rm demo-local_default >/dev/null 2>&1 && break
   sleep 1
 done
