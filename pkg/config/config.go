@@ -67,6 +67,20 @@ type Verb struct {
 	// Caches lists cache names (from the convention) to mount; setting it
 	// replaces the convention's list for this verb. An empty list mounts none.
 	Caches []string `toml:"caches"`
+	// Services names the compose services the verb needs (a database, a
+	// cache): gazr starts them, healthy, on the project's network before
+	// the step, which reaches them by name (db:5432).
+	Services []string `toml:"services"`
+	// Sources are globs, relative to the project root, of the files the
+	// verb reads ("**/*.go"). With sources, a verb whose sources, resolved
+	// plan and generates are unchanged since its last success is skipped.
+	Sources []string `toml:"sources"`
+	// Generates are globs of the files the verb writes; a missing or
+	// changed output makes the verb run again.
+	Generates []string `toml:"generates"`
+	// Deps are verbs that must succeed before this one; independent verbs
+	// run in parallel.
+	Deps []string `toml:"deps"`
 }
 
 // Position is a place in a file, 1-based.

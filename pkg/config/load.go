@@ -157,6 +157,9 @@ func (d *decoder) project(cfg *Config, raw map[string]any) error {
 			cfg.Convention, err = d.nonEmpty(key, v)
 		case "verbs":
 			cfg.Verbs, err = d.verbs(key, v)
+			if err == nil {
+				err = d.checkDeps(cfg.Verbs)
+			}
 		case "env":
 			cfg.Envs, err = d.envs(key, v)
 		default:

@@ -6,7 +6,8 @@ import (
 	"strings"
 )
 
-var verbKeys = []string{"description", "run", "image", "env", "workdir", "user", "caches", "service"}
+var verbKeys = []string{"description", "run", "image", "env", "workdir", "user", "caches", "service",
+	"services", "sources", "generates", "deps"}
 
 func (d *decoder) verb(key []string, v any) (*Verb, error) {
 	table, ok := v.(map[string]any)
@@ -44,6 +45,14 @@ func (d *decoder) verb(key []string, v any) (*Verb, error) {
 			if verb.Caches == nil && err == nil {
 				verb.Caches = []string{}
 			}
+		case "services":
+			verb.Services, err = d.names(fkey, val)
+		case "sources":
+			verb.Sources, err = d.globs(fkey, val)
+		case "generates":
+			verb.Generates, err = d.globs(fkey, val)
+		case "deps":
+			verb.Deps, err = d.deps(fkey, val)
 		default:
 			err = d.errorf(fkey, "unknown key %q in %s%s", k, strings.Join(key, "."), didYouMean(k, verbKeys))
 		}
@@ -85,6 +94,57 @@ func (d *decoder) strings(key []string, v any) ([]string, error) {
 		out = append(out, s)
 	}
 	return out, nil
+}
+
+// names is a list of distinct, non-empty names (services).
+func (d *decoder) names(key []string, v any) ([]string, error) {
+	list, err := d.strings(key, v)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	for i, s := range list {
+		switch {
+		case strings.TrimSpace(s) == "":
+			return nil, d.errorf(key, "%s[%d] must not be empty", strings.Join(key, "."), i)
+		case seen[s]:
+			return nil, d.errorf(key, "%s lists %q twice", strings.Join(key, "."), s)
+		}
+		seen[s] = true
+	}
+	return list, nil
+}
+
+// globs is a list of slash-separated patterns inside the project.
+func (d *decoder) globs(key []string, v any) ([]string, error) {
+	list, err := d.strings(key, v)
+	if err != nil {
+		return nil, err
+	}
+	for _, g := range list {
+		if msg := CheckGlob(g); msg != "" {
+			return nil, d.errorf(key, "%s: %q %s", strings.Join(key, "."), g, msg)
+		}
+	}
+	return list, nil
+}
+
+// deps is a list of known verbs; the whole graph is checked for cycles
+// once every verb is read (checkDeps).
+func (d *decoder) deps(key []string, v any) ([]string, error) {
+	list, err := d.names(key, v)
+	if err != nil {
+		return nil, err
+	}
+	for _, dep := range list {
+		switch {
+		case dep == key[len(key)-2]:
+			return nil, d.errorf(key, "%s: a verb cannot depend on itself", strings.Join(key, "."))
+		case !IsVerb(dep):
+			return nil, d.errorf(key, "%s: unknown verb %q%s", strings.Join(key, "."), dep, didYouMean(dep, Verbs))
+		}
+	}
+	return list, nil
 }
 
 func (d *decoder) env(key []string, v any) (map[string]string, error) {
