@@ -115,6 +115,9 @@ func runPlan(ctx context.Context, opts *VerbOptions, pl *plan.Plan) error {
 	if err != nil {
 		return err
 	}
+	if err := startServices(ctx, opts, pl); err != nil {
+		return err
+	}
 	r := &container.Runner{API: api, Project: pl.Project, Stdout: opts.IO.Out, Stderr: opts.IO.ErrOut,
 		TTY: opts.IO.StdinTTY && opts.IO.StdoutTTY}
 	return runSteps(ctx, opts.IO, r, pl)

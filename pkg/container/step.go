@@ -177,6 +177,9 @@ func hostConfig(s *plan.Step) *container.HostConfig {
 		// HOME must be writable by whatever UID the step runs as.
 		Tmpfs: map[string]string{plan.HomeDir: "rw,exec,mode=1777"},
 	}
+	if s.Network != "" {
+		hc.NetworkMode = container.NetworkMode(s.Network)
+	}
 	for _, m := range s.Mounts {
 		hc.Mounts = append(hc.Mounts, mount.Mount{Type: mount.TypeBind, Source: m.Source, Target: m.Target, ReadOnly: m.ReadOnly})
 	}

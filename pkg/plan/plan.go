@@ -66,6 +66,18 @@ type Step struct {
 	Env     []EnvVar
 	Mounts  []Mount
 	Caches  []Cache
+	// Services are the compose services the step needs, started healthy
+	// before it (config: verbs.<verb>.services).
+	Services Values
+	// Network is the engine network the step joins so that its services
+	// resolve by name; set when they are started, empty for the default.
+	Network string
+}
+
+// Values is a resolved list setting and where it came from.
+type Values struct {
+	Values []string
+	Origin string
 }
 
 // Value is a resolved setting and where it came from.

@@ -119,6 +119,9 @@ func resolveStep(cfg *config.Config, conv *convention.Convention, verb string, o
 	}
 	s.Caches = caches
 	s.Env = resolveEnv(cfg, conv, s, v, opts)
+	if len(v.Services) > 0 {
+		s.Services = Values{v.Services, origin(cfg, key+".services")}
+	}
 	return s, nil
 }
 
