@@ -84,6 +84,8 @@ func setup(env *testscript.Env) error {
 		}
 	}
 	env.Setenv("NO_COLOR", "1")
+	// gazr's cache (fingerprints) in the script's own directory.
+	env.Setenv("XDG_CACHE_HOME", filepath.Join(env.WorkDir, ".cache"))
 	// Each script is its own project, named after the work directory so
 	// that scripts running in parallel never share containers.
 	env.Setenv("PROJECT", config.DefaultName(env.WorkDir))

@@ -9,6 +9,8 @@ import (
 	"github.com/urfave/cli/v3"
 
 	"github.com/gazr-io/gazr/pkg/config"
+	"github.com/gazr-io/gazr/pkg/container"
+	"github.com/gazr-io/gazr/pkg/fingerprint"
 	"github.com/gazr-io/gazr/pkg/iostreams"
 	"github.com/gazr-io/gazr/pkg/plan"
 )
@@ -17,12 +19,15 @@ import (
 type ExplainOptions struct {
 	IO      *iostreams.IOStreams
 	Project func() (*Project, error)
-	Verb    string
-	Args    []string
+	// Engine tells the image IDs that fingerprints compare; explain works
+	// without it, only unable to say whether a verb would be skipped.
+	Engine func(context.Context) (container.StepAPI, error)
+	Verb   string
+	Args   []string
 }
 
 func newCmdExplain(f *Factory) *cli.Command {
-	opts := &ExplainOptions{IO: f.IO, Project: f.LoadProject}
+	opts := &ExplainOptions{IO: f.IO, Project: f.LoadProject, Engine: f.Engine}
 	return &cli.Command{
 		Name:      "explain",
 		Usage:     "show the resolved plan of a verb, with the origin of each value",
@@ -40,7 +45,7 @@ func newCmdExplain(f *Factory) *cli.Command {
 	}
 }
 
-func runExplain(_ context.Context, opts *ExplainOptions) error {
+func runExplain(ctx context.Context, opts *ExplainOptions) error {
 	if !config.IsVerb(opts.Verb) {
 		hint := ""
 		if s := config.Suggest(opts.Verb, config.Verbs); s != "" {
@@ -56,7 +61,49 @@ func runExplain(_ context.Context, opts *ExplainOptions) error {
 	if err != nil {
 		return err
 	}
-	return printPlan(opts.IO, pl)
+	if err := printPlan(opts.IO, pl); err != nil {
+		return err
+	}
+	return printVerdicts(ctx, opts, pl)
+}
+
+// printVerdicts says, for each step with sources, whether a run now would
+// run it or skip it, and what changed.
+func printVerdicts(ctx context.Context, opts *ExplainOptions, pl *plan.Plan) error {
+	var lines []string
+	var api container.StepAPI
+	var engineErr error
+	for _, s := range pl.Steps {
+		if len(s.Sources.Values) == 0 {
+			continue
+		}
+		if api == nil && engineErr == nil {
+			api, engineErr = opts.Engine(ctx)
+		}
+		switch v, err := explainVerdict(ctx, api, engineErr, pl, s); {
+		case err != nil:
+			lines = append(lines, fmt.Sprintf("%s: cannot tell whether it would run: %v", s.Verb, err))
+		case v.Skip:
+			lines = append(lines, fmt.Sprintf("%s: would be skipped: sources, plan and generates unchanged since its last success %s ago", s.Verb, ago(v.Last)))
+		default:
+			lines = append(lines, fmt.Sprintf("%s: would run: %s", s.Verb, v.Reason))
+		}
+	}
+	if len(lines) > 0 {
+		fmt.Fprintf(opts.IO.Out, "\n%s\n", strings.Join(lines, "\n"))
+	}
+	return nil
+}
+
+func explainVerdict(ctx context.Context, api container.StepAPI, engineErr error, pl *plan.Plan, s *plan.Step) (*fingerprint.Verdict, error) {
+	if engineErr != nil {
+		return nil, fmt.Errorf("the image ID is unknown (%v)", engineErr)
+	}
+	store, err := fingerprint.Open(pl.Root)
+	if err != nil {
+		return nil, err
+	}
+	return store.Check(s.Verb, fingerprintInputs(ctx, api, pl, s))
 }
 
 // printPlan writes a plan to stdout: one block per step, one line per
@@ -105,6 +152,15 @@ func printPlan(io *iostreams.IOStreams, pl *plan.Plan) error {
 		}
 		for _, e := range s.Env {
 			fmt.Fprintf(w, "  env\t%s=%s\t%s\n", e.Name, e.Value, e.Origin)
+		}
+		for _, d := range s.Deps {
+			fmt.Fprintf(w, "  after\t%s\t%s\n", d.Value, d.Origin)
+		}
+		if len(s.Sources.Values) > 0 {
+			fmt.Fprintf(w, "  sources\t%s\t%s\n", strings.Join(s.Sources.Values, " "), s.Sources.Origin)
+		}
+		if len(s.Generates.Values) > 0 {
+			fmt.Fprintf(w, "  generates\t%s\t%s\n", strings.Join(s.Generates.Values, " "), s.Generates.Origin)
 		}
 	}
 	return w.Flush()

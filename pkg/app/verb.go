@@ -2,10 +2,8 @@ package app
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/urfave/cli/v3"
 
@@ -27,6 +25,11 @@ type VerbOptions struct {
 	Verb   string
 	Args   []string
 	DryRun bool
+	// Force runs steps whose work is unchanged since their last success.
+	Force bool
+	// Jobs bounds how many independent steps run at once; 0 means the
+	// number of CPUs.
+	Jobs int
 }
 
 // verbUsage is the one-line help of each verb.
@@ -71,10 +74,12 @@ func newCmdVerb(f *Factory, verb string) *cli.Command {
 	return &cli.Command{
 		Name:      verb,
 		Usage:     verbUsage[verb],
-		UsageText: fmt.Sprintf("gazr %s [--dry-run] [-- <args>...]", verb),
+		UsageText: fmt.Sprintf("gazr %s [--dry-run] [--force] [-j <n>] [-- <args>...]", verb),
 		Category:  "verbs",
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "dry-run", Aliases: []string{"n"}, Usage: "print the plan and run nothing"},
+			&cli.BoolFlag{Name: "force", Aliases: []string{"f"}, Usage: "run steps even when their sources are unchanged"},
+			&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Usage: "run up to `n` independent steps at once (default: the number of CPUs)"},
 		},
 		Action: func(ctx context.Context, cmd *cli.Command) error {
 			if cmd.Args().Len() > 0 {
@@ -83,6 +88,12 @@ func newCmdVerb(f *Factory, verb string) *cli.Command {
 			}
 			opts.Args = f.ExtraArgs
 			opts.DryRun = cmd.Bool("dry-run")
+			opts.Force = cmd.Bool("force")
+			if cmd.IsSet("jobs") {
+				if opts.Jobs = int(cmd.Int("jobs")); opts.Jobs < 1 {
+					return &UsageError{Err: fmt.Errorf("--jobs %d: want at least 1", opts.Jobs)}
+				}
+			}
 			return runVerb(ctx, opts)
 		},
 	}
@@ -107,50 +118,6 @@ func runVerb(ctx context.Context, opts *VerbOptions) error {
 		return printPlan(opts.IO, pl)
 	}
 	return runPlan(ctx, opts, pl)
-}
-
-// runPlan runs a resolved plan's steps on the engine.
-func runPlan(ctx context.Context, opts *VerbOptions, pl *plan.Plan) error {
-	api, err := opts.Engine(ctx)
-	if err != nil {
-		return err
-	}
-	if err := startServices(ctx, opts, pl); err != nil {
-		return err
-	}
-	r := &container.Runner{API: api, Project: pl.Project, Stdout: opts.IO.Out, Stderr: opts.IO.ErrOut,
-		TTY: opts.IO.StdinTTY && opts.IO.StdoutTTY}
-	return runSteps(ctx, opts.IO, r, pl)
-}
-
-// runSteps runs the plan's steps in order, framing each with a header and
-// a closing line, and stops at the first failure.
-func runSteps(ctx context.Context, io *iostreams.IOStreams, r *container.Runner, pl *plan.Plan) error {
-	cs := io.ColorScheme()
-	start := time.Now()
-	for _, s := range pl.Steps {
-		fmt.Fprintf(io.ErrOut, "%s %s %s\n", cs.Cyan("▶"), cs.Bold(s.Verb), cs.Gray(summary(s)))
-		t := time.Now()
-		err := r.Run(ctx, s)
-		took := time.Since(t).Round(time.Millisecond)
-		var exit *container.ExitError
-		switch {
-		case err == nil:
-			fmt.Fprintf(io.ErrOut, "%s %s passed in %s\n", cs.Green("✔"), s.Verb, took)
-		case errors.As(err, &exit):
-			fmt.Fprintf(io.ErrOut, "%s %s failed with exit code %d in %s\n", cs.Red("✘"), s.Verb, exit.Code, took)
-			return &SilentError{Code: exit.Code}
-		case errors.Is(err, context.Canceled):
-			fmt.Fprintf(io.ErrOut, "%s %s interrupted after %s; its container was removed\n", cs.Yellow("■"), s.Verb, took)
-			return err
-		default:
-			return err
-		}
-	}
-	if len(pl.Steps) > 1 {
-		fmt.Fprintf(io.ErrOut, "%s %s: %d steps passed in %s\n", cs.Green("✔"), pl.Verb, len(pl.Steps), time.Since(start).Round(time.Millisecond))
-	}
-	return nil
 }
 
 // summary is the one-line description of a step in its header.

@@ -45,7 +45,9 @@ type Plan struct {
 	Config string
 	// Convention is the convention in use, nil when none.
 	Convention *convention.Convention
-	// Steps run in order; the first failure stops the plan.
+	// Steps are in an order where each comes after its Deps; steps whose
+	// deps have all passed may run in parallel. The first failure stops
+	// the plan: no step starts after it.
 	Steps []*Step
 }
 
@@ -69,6 +71,13 @@ type Step struct {
 	// Services are the compose services the step needs, started healthy
 	// before it (config: verbs.<verb>.services).
 	Services Values
+	// Sources and Generates are the verb's globs (config: verbs.<verb>.sources
+	// and .generates); a step with sources is skipped when its work is
+	// unchanged since its last success.
+	Sources, Generates Values
+	// Deps are the verbs that must pass before this step, each with the
+	// origin of the dependency (".gazr.toml:9", "group test").
+	Deps []Value
 	// Network is the engine network the step joins so that its services
 	// resolve by name; set when they are started, empty for the default.
 	Network string

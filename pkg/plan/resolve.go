@@ -37,31 +37,24 @@ func (e *NotDefinedError) Error() string {
 		e.Verb, where, e.Verb, config.FileName)
 }
 
-// Resolve returns the plan of verb. A composite verb (test, security) that
-// the project does not define runs its defined members in order.
+// Resolve returns the plan of verb: its step, after the steps of its deps
+// (verbs.<verb>.deps, recursively), each verb once. A composite verb (test,
+// security) that the project does not define runs its defined members, each
+// after the previous one. A cycle in deps is a *config.Error naming it.
 func Resolve(cfg *config.Config, conv *convention.Convention, verb string, opts Options) (*Plan, error) {
 	p := &Plan{Verb: verb, Project: cfg.Name, Root: cfg.Root, Config: cfg.Path, Convention: conv}
+	g := &graph{cfg: cfg, conv: conv, opts: opts, index: map[string]*Step{}}
 	if Defined(cfg, conv, verb) {
-		s, err := resolveStep(cfg, conv, verb, opts)
-		if err != nil {
+		if _, err := g.add(verb, Value{}); err != nil {
 			return nil, err
 		}
-		p.Steps = []*Step{s}
-		return p, nil
+	} else if _, err := g.addGroup(verb); err != nil {
+		return nil, err
 	}
-	for _, member := range config.Groups[verb] {
-		if !Defined(cfg, conv, member) {
-			continue
-		}
-		s, err := resolveStep(cfg, conv, member, opts)
-		if err != nil {
-			return nil, err
-		}
-		p.Steps = append(p.Steps, s)
-	}
-	if len(p.Steps) == 0 {
+	if len(g.steps) == 0 {
 		return nil, &NotDefinedError{Verb: verb, Convention: convName(conv)}
 	}
+	p.Steps = g.steps
 	return p, nil
 }
 
@@ -121,6 +114,10 @@ func resolveStep(cfg *config.Config, conv *convention.Convention, verb string, o
 	s.Env = resolveEnv(cfg, conv, s, v, opts)
 	if len(v.Services) > 0 {
 		s.Services = Values{v.Services, origin(cfg, key+".services")}
+	}
+	if len(v.Sources) > 0 {
+		s.Sources = Values{v.Sources, origin(cfg, key+".sources")}
+		s.Generates = Values{v.Generates, origin(cfg, key+".generates")}
 	}
 	return s, nil
 }

@@ -1,0 +1,203 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/gazr-io/gazr/pkg/container"
+	"github.com/gazr-io/gazr/pkg/fingerprint"
+	"github.com/gazr-io/gazr/pkg/iostreams"
+	"github.com/gazr-io/gazr/pkg/plan"
+)
+
+// stepRun runs a plan's steps on the engine: each once its deps have
+// passed, up to Jobs at a time, skipping those whose work is unchanged.
+type stepRun struct {
+	opts *VerbOptions
+	api  container.StepAPI
+	pl   *plan.Plan
+	// parallel: several steps may run at once, so each line of their
+	// output is prefixed with the verb.
+	parallel bool
+	pad      int
+	lines    iostreams.Lines
+	errOut   io.Writer
+	// services serialises starting sidecars: two steps needing db must not
+	// both create it.
+	services sync.Mutex
+
+	mu            sync.Mutex
+	ran, skipped  int
+	store         *fingerprint.Store
+	storeErr      error
+	storeResolved bool
+}
+
+// runPlan runs a resolved plan's steps on the engine.
+func runPlan(ctx context.Context, opts *VerbOptions, pl *plan.Plan) error {
+	api, err := opts.Engine(ctx)
+	if err != nil {
+		return err
+	}
+	jobs := opts.Jobs
+	if jobs == 0 {
+		jobs = runtime.NumCPU()
+	}
+	r := &stepRun{opts: opts, api: api, pl: pl, errOut: opts.IO.ErrOut}
+	if jobs > 1 && plan.Width(pl.Steps) > 1 {
+		r.parallel = true
+		r.errOut = r.lines.Locked(opts.IO.ErrOut)
+		for _, s := range pl.Steps {
+			r.pad = max(r.pad, len(s.Verb))
+		}
+	}
+	start := time.Now()
+	if err := plan.Walk(ctx, pl.Steps, jobs, r.step); err != nil {
+		return err
+	}
+	if len(pl.Steps) > 1 {
+		cs := opts.IO.ColorScheme()
+		counts := fmt.Sprintf("%d steps passed", r.ran)
+		if r.skipped > 0 {
+			counts += fmt.Sprintf(", %d skipped", r.skipped)
+		}
+		fmt.Fprintf(r.errOut, "%s %s: %s in %s\n", cs.Green("✔"), pl.Verb, counts, time.Since(start).Round(time.Millisecond))
+	}
+	return nil
+}
+
+// step runs one step: skip it when unchanged, start its services, run
+// it, record its success.
+func (r *stepRun) step(ctx context.Context, s *plan.Step) error {
+	cs := r.opts.IO.ColorScheme()
+	fp, in, verdict := r.check(ctx, s)
+	if verdict != nil && verdict.Skip {
+		fmt.Fprintf(r.errOut, "%s %s skipped: unchanged since its last success %s ago (--force runs it)\n",
+			cs.Yellow("•"), s.Verb, ago(verdict.Last))
+		r.count(&r.skipped)
+		return nil
+	}
+	why := ""
+	if verdict != nil {
+		why = " — " + verdict.Reason
+	}
+	if err := r.startServices(ctx, s); err != nil {
+		return err
+	}
+	fmt.Fprintf(r.errOut, "%s %s %s%s\n", cs.Cyan("▶"), cs.Bold(s.Verb), cs.Gray(summary(s)), cs.Gray(why))
+	runner := &container.Runner{API: r.api, Project: r.pl.Project, Stdout: r.opts.IO.Out, Stderr: r.opts.IO.ErrOut,
+		TTY: r.opts.IO.StdinTTY && r.opts.IO.StdoutTTY}
+	if r.parallel {
+		prefix := fmt.Sprintf("%-*s | ", r.pad, s.Verb)
+		out, errOut := r.lines.Prefixed(r.opts.IO.Out, prefix), r.lines.Prefixed(r.opts.IO.ErrOut, prefix)
+		defer out.Close()
+		defer errOut.Close()
+		runner.Stdout, runner.Stderr, runner.TTY = out, errOut, false
+	}
+	t := time.Now()
+	err := runner.Run(ctx, s)
+	took := time.Since(t).Round(time.Millisecond)
+	var exit *container.ExitError
+	switch {
+	case err == nil:
+		fmt.Fprintf(r.errOut, "%s %s passed in %s\n", cs.Green("✔"), s.Verb, took)
+		r.count(&r.ran)
+		if verdict != nil {
+			if rerr := fp.Record(s.Verb, in, verdict); rerr != nil {
+				fmt.Fprintf(r.errOut, "gazr: warning: %s: cannot record its success, it will run next time: %v\n", s.Verb, rerr)
+			}
+		}
+		return nil
+	case errors.As(err, &exit):
+		fmt.Fprintf(r.errOut, "%s %s failed with exit code %d in %s\n", cs.Red("✘"), s.Verb, exit.Code, took)
+		return &SilentError{Code: exit.Code}
+	case errors.Is(err, context.Canceled):
+		fmt.Fprintf(r.errOut, "%s %s interrupted after %s; its container was removed\n", cs.Yellow("■"), s.Verb, took)
+		return err
+	default:
+		return err
+	}
+}
+
+// check fingerprints a step that declares sources; a nil verdict means
+// the step always runs (no sources, --force, or no fingerprint store).
+func (r *stepRun) check(ctx context.Context, s *plan.Step) (*fingerprint.Store, fingerprint.Inputs, *fingerprint.Verdict) {
+	if len(s.Sources.Values) == 0 {
+		return nil, fingerprint.Inputs{}, nil
+	}
+	store := r.fingerprints()
+	if store == nil {
+		return nil, fingerprint.Inputs{}, nil
+	}
+	in := fingerprintInputs(ctx, r.api, r.pl, s)
+	v, err := store.Check(s.Verb, in)
+	if err != nil {
+		fmt.Fprintf(r.errOut, "gazr: warning: %s: cannot fingerprint its sources, running it: %v\n", s.Verb, err)
+		return nil, in, nil
+	}
+	if r.opts.Force {
+		v.Skip, v.Reason = false, "--force"
+	}
+	return store, in, v
+}
+
+// fingerprintInputs are what decides whether a step's work is unchanged.
+// The image's ID is the engine's: a missing image has none, so the step
+// runs (and pulls it).
+func fingerprintInputs(ctx context.Context, api container.StepAPI, pl *plan.Plan, s *plan.Step) fingerprint.Inputs {
+	id := ""
+	if img, err := api.ImageInspect(ctx, s.Image.Value); err == nil {
+		id = img.ID
+	}
+	return fingerprint.Inputs{Root: pl.Root, Sources: s.Sources.Values, Generates: s.Generates.Values, Settings: s.Settings(id)}
+}
+
+func (r *stepRun) fingerprints() *fingerprint.Store {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if !r.storeResolved {
+		r.storeResolved = true
+		r.store, r.storeErr = fingerprint.Open(r.pl.Root)
+		if r.storeErr != nil {
+			fmt.Fprintf(r.errOut, "gazr: warning: %v; verbs with sources always run\n", r.storeErr)
+		}
+	}
+	return r.store
+}
+
+func (r *stepRun) startServices(ctx context.Context, s *plan.Step) error {
+	if len(s.Services.Values) == 0 {
+		return nil
+	}
+	r.services.Lock()
+	defer r.services.Unlock()
+	sub := *r.pl
+	sub.Steps = []*plan.Step{s}
+	return startServices(ctx, r.opts, &sub)
+}
+
+func (r *stepRun) count(n *int) {
+	r.mu.Lock()
+	*n++
+	r.mu.Unlock()
+}
+
+// ago renders how long ago t was, coarsely: "3s", "5m", "2h", "4d".
+func ago(t time.Time) string {
+	d := time.Since(t)
+	switch {
+	case d < time.Minute:
+		return fmt.Sprintf("%ds", max(0, int(d.Seconds())))
+	case d < time.Hour:
+		return fmt.Sprintf("%dm", int(d.Minutes()))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%dh", int(d.Hours()))
+	default:
+		return fmt.Sprintf("%dd", int(d.Hours()/24))
+	}
+}
