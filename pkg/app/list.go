@@ -49,7 +49,8 @@ func runList(_ context.Context, opts *ListOptions) error {
 			return err
 		}
 		n++
-		if len(pl.Steps) > 1 || pl.Steps[0].Verb != verb {
+		s := pl.Steps[len(pl.Steps)-1]
+		if s.Verb != verb {
 			members := make([]string, len(pl.Steps))
 			for i, s := range pl.Steps {
 				members[i] = s.Verb
@@ -57,8 +58,15 @@ func runList(_ context.Context, opts *ListOptions) error {
 			fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", verb, strings.Join(members, ", "), "-", "group")
 			continue
 		}
-		s := pl.Steps[0]
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", verb, truncate(oneLine(strings.Join(s.Commands, " && ")), 60), s.Image.Value, s.CommandsOrigin)
+		runs := truncate(oneLine(strings.Join(s.Commands, " && ")), 60)
+		if len(s.Deps) > 0 {
+			deps := make([]string, len(s.Deps))
+			for i, d := range s.Deps {
+				deps[i] = d.Value
+			}
+			runs += " (after " + strings.Join(deps, ", ") + ")"
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", verb, runs, s.Image.Value, s.CommandsOrigin)
 	}
 	if err := w.Flush(); err != nil {
 		return err

@@ -165,3 +165,27 @@ func TestTruncate(t *testing.T) {
 		}
 	}
 }
+
+func TestRunListDeps(t *testing.T) {
+	dir := writeProject(t, map[string]string{".gazr.toml": `image = "img"
+convention = "none"
+[verbs.build]
+run = "make"
+[verbs.test-unit]
+run  = "go test ./..."
+deps = ["build"]
+`})
+	io, out, _ := iostreams.Test()
+	if err := runList(context.Background(), &ListOptions{IO: io, Project: loader(dir)}); err != nil {
+		t.Fatal(err)
+	}
+	want := [][]string{
+		{"VERB", "RUNS", "IMAGE", "FROM"},
+		{"test", "build, test-unit", "-", "group"},
+		{"test-unit", "go test ./... (after build)", "img", ".gazr.toml:6"},
+		{"build", "make", "img", ".gazr.toml:4"},
+	}
+	if got := rows(out.String()); !reflect.DeepEqual(got, want) {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+}
