@@ -12,17 +12,18 @@ import (
 	"github.com/gazr-io/gazr/pkg/plan"
 )
 
-// ensureCaches creates the step's missing cache volumes, labelled as
-// gazr's. A new volume's root belongs to root; when steps run as another
-// user, it is opened to all (mode 1777, like /tmp) by a one-off container of
-// the step's image, so that every user of the machine shares one cache.
-func (r *Runner) ensureCaches(ctx context.Context, s *plan.Step) error {
+// EnsureCaches creates the step's missing cache volumes, labelled as
+// gazr's, and returns those it created (none when all existed). A new
+// volume's root belongs to root; when steps run as another user, it is
+// opened to all (mode 1777, like /tmp) by a one-off container of the step's
+// image, so that every user of the machine shares one cache.
+func (r *Runner) EnsureCaches(ctx context.Context, s *plan.Step) ([]plan.Cache, error) {
 	if len(s.Caches) == 0 {
-		return nil
+		return nil, nil
 	}
 	list, err := r.API.VolumeList(ctx, client.VolumeListOptions{Filters: client.Filters{}.Add("label", LabelCache)})
 	if err != nil {
-		return fmt.Errorf("list cache volumes: %w", err)
+		return nil, fmt.Errorf("list cache volumes: %w", err)
 	}
 	have := map[string]bool{}
 	for _, v := range list.Items {
@@ -38,14 +39,14 @@ func (r *Runner) ensureCaches(ctx context.Context, s *plan.Step) error {
 			Labels: map[string]string{LabelManaged: "true", LabelCache: c.Name},
 		})
 		if err != nil {
-			return fmt.Errorf("create cache volume %s: %w", c.Volume, err)
+			return nil, fmt.Errorf("create cache volume %s: %w", c.Volume, err)
 		}
 		created = append(created, c)
 	}
 	if len(created) == 0 || os.Getuid() == 0 {
-		return nil
+		return created, nil
 	}
-	return r.openCaches(ctx, s, created)
+	return created, r.openCaches(ctx, s, created)
 }
 
 // openCaches runs `chmod 1777` on new cache volumes as root.

@@ -30,14 +30,19 @@ type EngineError struct {
 }
 
 func (e *EngineError) Error() string {
-	hint := "start the engine (e.g. `sudo systemctl start docker`) or set DOCKER_HOST to a running one"
-	if os.Getenv("DOCKER_HOST") != "" {
-		hint = "check that DOCKER_HOST points at a running engine"
-	}
+	return fmt.Sprintf("cannot reach the container engine at %s: %s", e.Host, e.Fix())
+}
+
+// Fix is what the user can do about it: start the engine, check
+// DOCKER_HOST, or join the engine's group.
+func (e *EngineError) Fix() string {
 	if errors.Is(e.Err, os.ErrPermission) || strings.Contains(e.Err.Error(), "permission denied") {
-		hint = "your user may not access it: add it to the engine's group (e.g. `sudo usermod -aG docker $USER`, then log in again)"
+		return "your user may not access it: add it to the engine's group (e.g. `sudo usermod -aG docker $USER`, then log in again)"
 	}
-	return fmt.Sprintf("cannot reach the container engine at %s: %s", e.Host, hint)
+	if os.Getenv("DOCKER_HOST") != "" {
+		return "check that DOCKER_HOST points at a running engine"
+	}
+	return "start the engine (e.g. `sudo systemctl start docker`) or set DOCKER_HOST to a running one"
 }
 
 func (e *EngineError) Unwrap() error { return e.Err }
@@ -46,9 +51,9 @@ func (e *EngineError) Unwrap() error { return e.Err }
 // (DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH, DOCKER_API_VERSION),
 // having checked that it answers and agreed on an API version.
 func Connect(ctx context.Context) (*client.Client, error) {
-	cli, err := client.New(client.FromEnv, client.WithUserAgent("gazr"))
+	cli, err := NewClient()
 	if err != nil {
-		return nil, fmt.Errorf("container engine: %w", err)
+		return nil, err
 	}
 	if _, err := cli.Ping(ctx, client.PingOptions{NegotiateAPIVersion: true}); err != nil {
 		cli.Close()
@@ -56,6 +61,17 @@ func Connect(ctx context.Context) (*client.Client, error) {
 			return nil, ctx.Err()
 		}
 		return nil, &EngineError{Host: cli.DaemonHost(), Err: err}
+	}
+	return cli, nil
+}
+
+// NewClient returns a client for the engine named by the environment, as
+// Connect does, without contacting it: for callers that report an
+// unreachable engine themselves (gazr doctor).
+func NewClient() (*client.Client, error) {
+	cli, err := client.New(client.FromEnv, client.WithUserAgent("gazr"))
+	if err != nil {
+		return nil, fmt.Errorf("container engine: %w", err)
 	}
 	return cli, nil
 }
