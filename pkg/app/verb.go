@@ -31,7 +31,7 @@ type VerbOptions struct {
 
 // verbUsage is the one-line help of each verb.
 var verbUsage = map[string]string{
-	"init":                     "prepare the project for work (dependencies, tools)",
+	"init":                     "set the project up for work: doctor, images, caches, .env, services, its init step",
 	"style":                    "check code style (linters)",
 	"complexity":               "report code complexity",
 	"format":                   "format the code in place",
@@ -61,6 +61,11 @@ var notReady = map[string]string{
 func verbCommands(f *Factory) []*cli.Command {
 	cmds := make([]*cli.Command, 0, len(config.Verbs))
 	for _, v := range config.Verbs {
+		if v == "init" {
+			// gazr init sets the whole project up, then runs the verb.
+			cmds = append(cmds, newCmdInit(f))
+			continue
+		}
 		cmds = append(cmds, newCmdVerb(f, v))
 	}
 	return cmds

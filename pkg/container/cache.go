@@ -18,22 +18,12 @@ import (
 // opened to all (mode 1777, like /tmp) by a one-off container of the step's
 // image, so that every user of the machine shares one cache.
 func (r *Runner) EnsureCaches(ctx context.Context, s *plan.Step) ([]plan.Cache, error) {
-	if len(s.Caches) == 0 {
-		return nil, nil
-	}
-	list, err := r.API.VolumeList(ctx, client.VolumeListOptions{Filters: client.Filters{}.Add("label", LabelCache)})
+	missing, err := MissingCaches(ctx, r.API, s.Caches)
 	if err != nil {
-		return nil, fmt.Errorf("list cache volumes: %w", err)
-	}
-	have := map[string]bool{}
-	for _, v := range list.Items {
-		have[v.Name] = true
+		return nil, err
 	}
 	var created []plan.Cache
-	for _, c := range s.Caches {
-		if have[c.Volume] {
-			continue
-		}
+	for _, c := range missing {
 		_, err := r.API.VolumeCreate(ctx, client.VolumeCreateOptions{
 			Name:   c.Volume,
 			Labels: map[string]string{LabelManaged: "true", LabelCache: c.Name},
@@ -47,6 +37,28 @@ func (r *Runner) EnsureCaches(ctx context.Context, s *plan.Step) ([]plan.Cache, 
 		return created, nil
 	}
 	return created, r.openCaches(ctx, s, created)
+}
+
+// MissingCaches returns the caches whose volumes do not exist yet.
+func MissingCaches(ctx context.Context, api client.VolumeAPIClient, caches []plan.Cache) ([]plan.Cache, error) {
+	if len(caches) == 0 {
+		return nil, nil
+	}
+	list, err := api.VolumeList(ctx, client.VolumeListOptions{Filters: client.Filters{}.Add("label", LabelCache)})
+	if err != nil {
+		return nil, fmt.Errorf("list cache volumes: %w", err)
+	}
+	have := map[string]bool{}
+	for _, v := range list.Items {
+		have[v.Name] = true
+	}
+	var missing []plan.Cache
+	for _, c := range caches {
+		if !have[c.Volume] {
+			missing = append(missing, c)
+		}
+	}
+	return missing, nil
 }
 
 // openCaches runs `chmod 1777` on new cache volumes as root.

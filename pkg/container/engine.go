@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	cerrdefs "github.com/containerd/errdefs"
 	"github.com/moby/moby/client"
@@ -55,15 +56,25 @@ func Connect(ctx context.Context) (*client.Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := cli.Ping(ctx, client.PingOptions{NegotiateAPIVersion: true}); err != nil {
+	pctx, cancel := context.WithTimeout(ctx, PingTimeout)
+	defer cancel()
+	if _, err := cli.Ping(pctx, client.PingOptions{NegotiateAPIVersion: true}); err != nil {
 		cli.Close()
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
+		}
+		if pctx.Err() != nil {
+			err = fmt.Errorf("no answer within %s: %w", PingTimeout, err)
 		}
 		return nil, &EngineError{Host: cli.DaemonHost(), Err: err}
 	}
 	return cli, nil
 }
+
+// PingTimeout bounds Connect's wait for the engine's first answer, so that
+// an endpoint that accepts connections and never answers is reported
+// rather than waited on forever.
+var PingTimeout = 15 * time.Second
 
 // NewClient returns a client for the engine named by the environment, as
 // Connect does, without contacting it: for callers that report an

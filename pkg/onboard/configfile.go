@@ -140,10 +140,8 @@ func intro(conv *convention.Convention) []string {
 // that file, or one in a parent directory that would apply to dir,
 // exists: gazr never overwrites a project file.
 func WriteConfig(dir string, data []byte) (string, error) {
-	if existing, err := config.Find(dir); err != nil {
+	if err := ExistingConfig(dir); err != nil {
 		return "", err
-	} else if existing != "" {
-		return "", fmt.Errorf("%s already exists and applies here; gazr never overwrites it: edit it, or remove it and run gazr init --write-config again", existing)
 	}
 	path := filepath.Join(dir, config.FileName)
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
@@ -174,6 +172,19 @@ func commentLines(lines []string) string {
 		b.WriteString(strings.TrimRight("# "+l, " "))
 	}
 	return b.String()
+}
+
+// ExistingConfig is an error naming the .gazr.toml that applies to dir
+// (in it or a parent), nil when none does.
+func ExistingConfig(dir string) error {
+	existing, err := config.Find(dir)
+	if err != nil {
+		return err
+	}
+	if existing != "" {
+		return fmt.Errorf("%s already exists and applies here; gazr never overwrites it: edit it, or remove it and run gazr init --write-config again", existing)
+	}
+	return nil
 }
 
 // tomlString quotes s as a TOML string: a literal string ('…') when that

@@ -47,8 +47,8 @@ func (img Image) Error(err error) *container.ImageError {
 // Doctor is the image as the doctor's image check sees it.
 func (img Image) Doctor() doctor.Image {
 	var users []string
-	for _, v := range img.Verbs {
-		users = append(users, "verb "+v)
+	if len(img.Verbs) > 0 {
+		users = append(users, plural("verb", len(img.Verbs))+" "+strings.Join(img.Verbs, ", "))
 	}
 	if img.Service != "" {
 		users = append(users, "service "+img.Service)
@@ -209,10 +209,21 @@ func portRange(s string) (int, int, bool) {
 	return lo, hi, true
 }
 
-// String names an image's users, for progress lines.
+// String names an image and its first users, for progress lines.
 func (img Image) String() string {
-	if len(img.Verbs) > 0 {
-		return fmt.Sprintf("%s (verbs %s)", img.Ref, strings.Join(img.Verbs, ", "))
+	if n := len(img.Verbs); n > 0 {
+		verbs := strings.Join(img.Verbs[:min(n, 3)], ", ")
+		if n > 3 {
+			verbs += ", …"
+		}
+		return fmt.Sprintf("%s (%s %s)", img.Ref, plural("verb", n), verbs)
 	}
 	return fmt.Sprintf("%s (service %s)", img.Ref, img.Service)
+}
+
+func plural(word string, n int) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
 }
