@@ -106,4 +106,3 @@ func cmdMode(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("%s has mode %s, want %s", args[0], got, args[1])
 	}
 }
-

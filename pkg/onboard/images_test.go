@@ -37,7 +37,9 @@ func TestEnsureImagesEngine(t *testing.T) {
 		t.Fatal(err)
 	}
 	built := "gazr-test-tmp/onboard-web:" + strings.ToLower(filepath.Base(dir))
-	t.Cleanup(func() { _, _ = cli.ImageRemove(context.Background(), built, client.ImageRemoveOptions{Force: true, PruneChildren: true}) })
+	t.Cleanup(func() {
+		_, _ = cli.ImageRemove(context.Background(), built, client.ImageRemoveOptions{Force: true, PruneChildren: true})
+	})
 	images := []Image{
 		{Ref: base, Verbs: []string{"test"}, Origin: ".gazr.toml:1"},
 		{Ref: built, Service: "web", Build: &types.BuildConfig{Context: dir}, Context: dir, File: "compose.yaml"},
