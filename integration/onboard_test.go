@@ -1,6 +1,7 @@
 package integration
 
 import (
+	"context"
 	"net"
 	"os"
 	"path/filepath"
@@ -9,7 +10,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/moby/moby/client"
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/gazr-io/gazr/pkg/container"
+	"github.com/gazr-io/gazr/pkg/sidecar"
 )
 
 // TestOnboard runs the onboarding scripts (testdata/onboard/*.txtar):
@@ -20,9 +25,12 @@ func TestOnboard(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:                 filepath.Join("testdata", "onboard"),
 		RequireExplicitExec: true,
-		Setup:               setup,
+		Setup:               onboardSetup,
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"leftovers": cmdLeftovers,
+			"freeport":  cmdFreePort,
+			"destroy":   cmdDestroy,
+			"rmimage":   cmdRmImage,
 			"volume":    cmdVolume,
 			"mutesock":  cmdMuteSock,
 			"holdport":  cmdHoldPort,
@@ -30,6 +38,71 @@ func TestOnboard(t *testing.T) {
 			"mode":      cmdMode,
 		},
 	})
+}
+
+// onboardSetup is setup, plus the removal of the script's services and
+// images when it ends, whether it passed or not.
+func onboardSetup(env *testscript.Env) error {
+	if err := setup(env); err != nil {
+		return err
+	}
+	project := env.Getenv("PROJECT")
+	env.Defer(func() {
+		ctx := context.Background()
+		cli, err := container.Connect(ctx)
+		if err != nil {
+			return
+		}
+		defer cli.Close()
+		_, _ = (&sidecar.Manager{API: cli, Project: project}).Destroy(ctx, true)
+		removeProjectImages(ctx, cli, project)
+	})
+	return nil
+}
+
+// removeProjectImages removes the images built for the project's
+// services (<project>/<service>:dev).
+func removeProjectImages(ctx context.Context, cli *client.Client, project string) {
+	list, err := cli.ImageList(ctx, client.ImageListOptions{Filters: client.Filters{}.Add("reference", project+"/*")})
+	if err != nil {
+		return
+	}
+	for _, img := range list.Items {
+		_, _ = cli.ImageRemove(ctx, img.ID, client.ImageRemoveOptions{Force: true, PruneChildren: true})
+	}
+}
+
+// destroy — remove the script's services, their network and volumes.
+func cmdDestroy(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 0 {
+		ts.Fatalf("usage: destroy")
+	}
+	cli := engine(ts)
+	defer cli.Close()
+	removed, err := (&sidecar.Manager{API: cli, Project: ts.Getenv("PROJECT")}).Destroy(context.Background(), true)
+	ts.Check(err)
+	ts.Logf("removed %+v", removed)
+}
+
+// rmimage ref — remove an image, which must exist.
+func cmdRmImage(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: rmimage ref")
+	}
+	cli := engine(ts)
+	defer cli.Close()
+	_, err := cli.ImageRemove(context.Background(), args[0], client.ImageRemoveOptions{Force: true, PruneChildren: true})
+	ts.Check(err)
+}
+
+// freeport VAR — set VAR to a TCP port free on 127.0.0.1 now.
+func cmdFreePort(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: freeport VAR")
+	}
+	port, err := freePort()
+	ts.Check(err)
+	ts.Setenv(args[0], strconv.Itoa(port))
 }
 
 // mutesock path — listen on a unix socket at path that accepts

@@ -17,6 +17,7 @@ import (
 	"github.com/gazr-io/gazr/pkg/convention"
 	"github.com/gazr-io/gazr/pkg/doctor"
 	"github.com/gazr-io/gazr/pkg/plan"
+	"github.com/gazr-io/gazr/pkg/sidecar"
 )
 
 // Image is an image the project uses: a verb's, or a compose service's.
@@ -156,14 +157,14 @@ func collectCompose(n *Needs, proj *types.Project, byRef map[string]int) {
 }
 
 // ServiceImage is the image a compose service runs in development: its
-// image, else, for a service built from sources, <project>-<service> as
-// docker compose names it.
+// image, else, for a service built from sources, the sidecar's tag
+// (sidecar.BuildTag).
 func ServiceImage(proj *types.Project, name string) string {
 	svc := proj.Services[name]
 	if svc.Image != "" || svc.Build == nil {
 		return svc.Image
 	}
-	return proj.Name + "-" + name
+	return sidecar.BuildTag(proj.Name, name)
 }
 
 func buildContext(proj *types.Project, ctx string) string {

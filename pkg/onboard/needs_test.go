@@ -63,7 +63,7 @@ func TestCollect(t *testing.T) {
 	for _, img := range n.Images {
 		refs = append(refs, img.Ref)
 	}
-	if want := []string{"gazr-test/go:1.26", "gazr-test/redis:7", "gazr-test/postgres:15", "shop-web"}; !reflect.DeepEqual(refs, want) {
+	if want := []string{"gazr-test/go:1.26", "gazr-test/redis:7", "gazr-test/postgres:15", "shop/web:dev"}; !reflect.DeepEqual(refs, want) {
 		t.Errorf("images = %q, want %q (verbs first, then services by name)", refs, want)
 	}
 	goImg := n.Images[0]
