@@ -37,6 +37,13 @@ func Run(ctx context.Context, io *iostreams.IOStreams, args []string) error {
 	return root.Run(ctx, args)
 }
 
+// verbCommandsOwn are the verbs with a command of their own instead of
+// newCmdVerb's: run, stop and destroy act on the project's sidecar
+// services; init sets the whole project up, then runs the verb.
+var verbCommandsOwn = map[string]func(*Factory) *cli.Command{
+	"run": newCmdRun, "stop": newCmdStop, "destroy": newCmdDestroy, "init": newCmdInit,
+}
+
 func newRootCmd(f *Factory) *cli.Command {
 	root := &cli.Command{
 		Name:    "gazr",

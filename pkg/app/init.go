@@ -58,7 +58,8 @@ func newCmdInit(f *Factory) *cli.Command {
 		},
 		Compose:  devCompose,
 		Services: sidecarServices(f),
-		Step:     &VerbOptions{IO: f.IO, Project: f.LoadProject, Engine: f.Engine, Builder: f.builder, Verb: "init"},
+		Step: &VerbOptions{IO: f.IO, Project: f.LoadProject, Engine: f.Engine, Builder: f.builder,
+			Services: f.sidecarAPI, Verb: "init"},
 	}
 	return &cli.Command{
 		Name:      "init",

@@ -51,8 +51,7 @@ func sidecarServices(f *Factory) ServicesFunc {
 		if err != nil {
 			return false, err
 		}
-		m := &sidecar.Manager{API: api, Project: p.Config.Name, Out: f.IO.ErrOut, Color: f.IO.ColorScheme(), Builder: api}
-		if _, err := m.Up(ctx, proj, names); err != nil {
+		if _, err := newManager(f.IO, api, p.Config.Name).Up(ctx, proj, names); err != nil {
 			return false, err
 		}
 		after, err := runningContainers(ctx, api, p.Config.Name)

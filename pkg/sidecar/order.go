@@ -115,3 +115,26 @@ func topoSort(p *types.Project, names []string) ([]string, error) {
 	}
 	return order, nil
 }
+
+// Services returns the services Up(p, names) starts, in the order it
+// starts them: names and their dependencies. Unknown names are an
+// *UnknownServiceError.
+func Services(p *types.Project, names []string) ([]string, error) {
+	sel, err := selectServices(p, names)
+	if err != nil {
+		return nil, err
+	}
+	return sel.order, nil
+}
+
+// Dependencies returns names and everything they depend on, sorted.
+func Dependencies(p *types.Project, names []string) []string {
+	all := p.AllServices()
+	var known []string
+	for _, n := range names {
+		if _, ok := all[n]; ok {
+			known = append(known, n)
+		}
+	}
+	return closure(all, known)
+}
