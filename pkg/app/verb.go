@@ -34,7 +34,7 @@ type VerbOptions struct {
 
 // verbUsage is the one-line help of each verb.
 var verbUsage = map[string]string{
-	"init":                     "set the project up for work: doctor, images, caches, .env, services, its init step",
+	"init":                     "set the project up for work: .env, doctor, images, caches, services, its init step",
 	"style":                    "check code style (linters)",
 	"complexity":               "report code complexity",
 	"format":                   "format the code in place",
