@@ -37,13 +37,20 @@ func Run(ctx context.Context, io *iostreams.IOStreams, args []string) error {
 	return root.Run(ctx, args)
 }
 
+// verbCommandsOwn are the verbs with a command of their own instead of
+// newCmdVerb's: run, stop and destroy act on the project's sidecar
+// services; init sets the whole project up, then runs the verb.
+var verbCommandsOwn = map[string]func(*Factory) *cli.Command{
+	"run": newCmdRun, "stop": newCmdStop, "destroy": newCmdDestroy, "init": newCmdInit,
+}
+
 func newRootCmd(f *Factory) *cli.Command {
 	root := &cli.Command{
 		Name:    "gazr",
 		Usage:   "one front door to every repository: its verbs, run in containers",
 		Version: Version,
 		UsageText: "gazr [-C <dir>] <verb> [--dry-run] [-- <args>...]\n" +
-			"gazr list | explain <verb>",
+			"gazr list | explain <verb> | doctor | init [--write-config]",
 		Description: "gazr finds .gazr.toml (walking up from the current directory) or detects the\n" +
 			"project's convention, and runs each verb as a step in a container.\n\n" +
 			"Examples:\n" +
@@ -79,7 +86,7 @@ func newRootCmd(f *Factory) *cli.Command {
 		EnableShellCompletion: false,
 	}
 	root.Commands = append(root.Commands, verbCommands(f)...)
-	root.Commands = append(root.Commands, newCmdList(f), newCmdExplain(f))
+	root.Commands = append(root.Commands, newCmdList(f), newCmdExplain(f), newCmdDoctor(f))
 	root.Commands = append(root.Commands, newCmdDeploy(f), newCmdStatus(f), newCmdRollback(f),
 		newCmdHistory(f), newCmdLogs(f), newCmdScale(f), newCmdUnlock(f))
 	for _, c := range root.Commands {
@@ -92,7 +99,7 @@ func newRootCmd(f *Factory) *cli.Command {
 }
 
 func unknownCommand(name string) error {
-	known := append([]string{"list", "explain", "deploy", "status", "rollback", "history", "logs", "scale", "unlock"}, config.Verbs...)
+	known := append([]string{"list", "explain", "doctor", "deploy", "status", "rollback", "history", "logs", "scale", "unlock"}, config.Verbs...)
 	hint := ""
 	if s := config.Suggest(name, known); s != "" {
 		hint = fmt.Sprintf("; did you mean %q?", s)

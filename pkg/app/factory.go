@@ -6,6 +6,8 @@ import (
 	"os"
 	"sync"
 
+	"github.com/moby/moby/client"
+
 	"github.com/gazr-io/gazr/pkg/config"
 	"github.com/gazr-io/gazr/pkg/container"
 	"github.com/gazr-io/gazr/pkg/convention"
@@ -22,28 +24,32 @@ type Factory struct {
 	ExtraArgs []string
 	// Engine connects to the container engine.
 	Engine func(context.Context) (container.StepAPI, error)
+	// client is Engine's connection, with the whole API (gazr init).
+	client func(context.Context) (*client.Client, error)
 }
 
 func newFactory(io *iostreams.IOStreams, extra []string) *Factory {
 	var (
 		once sync.Once
-		api  container.StepAPI
+		cli  *client.Client
 		err  error
 	)
+	connect := func(ctx context.Context) (*client.Client, error) {
+		once.Do(func() { cli, err = container.Connect(ctx) })
+		return cli, err
+	}
 	return &Factory{
 		IO:        io,
 		Dir:       ".",
 		ExtraArgs: extra,
 		Engine: func(ctx context.Context) (container.StepAPI, error) {
-			once.Do(func() {
-				cli, cerr := container.Connect(ctx)
-				api, err = cli, cerr
-				if cerr != nil {
-					api = nil
-				}
-			})
-			return api, err
+			c, err := connect(ctx)
+			if err != nil {
+				return nil, err
+			}
+			return c, nil
 		},
+		client: connect,
 	}
 }
 

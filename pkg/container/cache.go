@@ -12,40 +12,53 @@ import (
 	"github.com/gazr-io/gazr/pkg/plan"
 )
 
-// ensureCaches creates the step's missing cache volumes, labelled as
-// gazr's. A new volume's root belongs to root; when steps run as another
-// user, it is opened to all (mode 1777, like /tmp) by a one-off container of
-// the step's image, so that every user of the machine shares one cache.
-func (r *Runner) ensureCaches(ctx context.Context, s *plan.Step) error {
-	if len(s.Caches) == 0 {
-		return nil
-	}
-	list, err := r.API.VolumeList(ctx, client.VolumeListOptions{Filters: client.Filters{}.Add("label", LabelCache)})
+// EnsureCaches creates the step's missing cache volumes, labelled as
+// gazr's, and returns those it created (none when all existed). A new
+// volume's root belongs to root; when steps run as another user, it is
+// opened to all (mode 1777, like /tmp) by a one-off container of the step's
+// image, so that every user of the machine shares one cache.
+func (r *Runner) EnsureCaches(ctx context.Context, s *plan.Step) ([]plan.Cache, error) {
+	missing, err := MissingCaches(ctx, r.API, s.Caches)
 	if err != nil {
-		return fmt.Errorf("list cache volumes: %w", err)
-	}
-	have := map[string]bool{}
-	for _, v := range list.Items {
-		have[v.Name] = true
+		return nil, err
 	}
 	var created []plan.Cache
-	for _, c := range s.Caches {
-		if have[c.Volume] {
-			continue
-		}
+	for _, c := range missing {
 		_, err := r.API.VolumeCreate(ctx, client.VolumeCreateOptions{
 			Name:   c.Volume,
 			Labels: map[string]string{LabelManaged: "true", LabelCache: c.Name},
 		})
 		if err != nil {
-			return fmt.Errorf("create cache volume %s: %w", c.Volume, err)
+			return nil, fmt.Errorf("create cache volume %s: %w", c.Volume, err)
 		}
 		created = append(created, c)
 	}
 	if len(created) == 0 || os.Getuid() == 0 {
-		return nil
+		return created, nil
 	}
-	return r.openCaches(ctx, s, created)
+	return created, r.openCaches(ctx, s, created)
+}
+
+// MissingCaches returns the caches whose volumes do not exist yet.
+func MissingCaches(ctx context.Context, api client.VolumeAPIClient, caches []plan.Cache) ([]plan.Cache, error) {
+	if len(caches) == 0 {
+		return nil, nil
+	}
+	list, err := api.VolumeList(ctx, client.VolumeListOptions{Filters: client.Filters{}.Add("label", LabelCache)})
+	if err != nil {
+		return nil, fmt.Errorf("list cache volumes: %w", err)
+	}
+	have := map[string]bool{}
+	for _, v := range list.Items {
+		have[v.Name] = true
+	}
+	var missing []plan.Cache
+	for _, c := range caches {
+		if !have[c.Volume] {
+			missing = append(missing, c)
+		}
+	}
+	return missing, nil
 }
 
 // openCaches runs `chmod 1777` on new cache volumes as root.

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	cerrdefs "github.com/containerd/errdefs"
 	"github.com/moby/moby/client"
@@ -30,14 +31,19 @@ type EngineError struct {
 }
 
 func (e *EngineError) Error() string {
-	hint := "start the engine (e.g. `sudo systemctl start docker`) or set DOCKER_HOST to a running one"
-	if os.Getenv("DOCKER_HOST") != "" {
-		hint = "check that DOCKER_HOST points at a running engine"
-	}
+	return fmt.Sprintf("cannot reach the container engine at %s: %s", e.Host, e.Fix())
+}
+
+// Fix is what the user can do about it: start the engine, check
+// DOCKER_HOST, or join the engine's group.
+func (e *EngineError) Fix() string {
 	if errors.Is(e.Err, os.ErrPermission) || strings.Contains(e.Err.Error(), "permission denied") {
-		hint = "your user may not access it: add it to the engine's group (e.g. `sudo usermod -aG docker $USER`, then log in again)"
+		return "your user may not access it: add it to the engine's group (e.g. `sudo usermod -aG docker $USER`, then log in again)"
 	}
-	return fmt.Sprintf("cannot reach the container engine at %s: %s", e.Host, hint)
+	if os.Getenv("DOCKER_HOST") != "" {
+		return "check that DOCKER_HOST points at a running engine"
+	}
+	return "start the engine (e.g. `sudo systemctl start docker`) or set DOCKER_HOST to a running one"
 }
 
 func (e *EngineError) Unwrap() error { return e.Err }
@@ -46,16 +52,37 @@ func (e *EngineError) Unwrap() error { return e.Err }
 // (DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH, DOCKER_API_VERSION),
 // having checked that it answers and agreed on an API version.
 func Connect(ctx context.Context) (*client.Client, error) {
-	cli, err := client.New(client.FromEnv, client.WithUserAgent("gazr"))
+	cli, err := NewClient()
 	if err != nil {
-		return nil, fmt.Errorf("container engine: %w", err)
+		return nil, err
 	}
-	if _, err := cli.Ping(ctx, client.PingOptions{NegotiateAPIVersion: true}); err != nil {
+	pctx, cancel := context.WithTimeout(ctx, PingTimeout)
+	defer cancel()
+	if _, err := cli.Ping(pctx, client.PingOptions{NegotiateAPIVersion: true}); err != nil {
 		cli.Close()
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
+		if pctx.Err() != nil {
+			err = fmt.Errorf("no answer within %s: %w", PingTimeout, err)
+		}
 		return nil, &EngineError{Host: cli.DaemonHost(), Err: err}
+	}
+	return cli, nil
+}
+
+// PingTimeout bounds Connect's wait for the engine's first answer, so that
+// an endpoint that accepts connections and never answers is reported
+// rather than waited on forever.
+var PingTimeout = 15 * time.Second
+
+// NewClient returns a client for the engine named by the environment, as
+// Connect does, without contacting it: for callers that report an
+// unreachable engine themselves (gazr doctor).
+func NewClient() (*client.Client, error) {
+	cli, err := client.New(client.FromEnv, client.WithUserAgent("gazr"))
+	if err != nil {
+		return nil, fmt.Errorf("container engine: %w", err)
 	}
 	return cli, nil
 }

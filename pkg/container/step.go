@@ -37,23 +37,39 @@ func (e *ExitError) Error() string {
 	return fmt.Sprintf("step %s failed with exit code %d", e.Verb, e.Code)
 }
 
-// ImageError says a step's image is missing and could not be pulled.
+// ImageError says a step's image (or a compose service's) is missing and
+// could not be pulled.
 type ImageError struct {
 	Image, Verb string
-	// Origin is where the image name came from (plan.Value.Origin).
+	// Service is the compose service whose image it is, instead of Verb.
+	Service string
+	// Origin is where the image name came from (plan.Value.Origin; for a
+	// service, its compose file).
 	Origin string
 	Err    error
 }
 
 func (e *ImageError) Error() string {
+	who := "step " + e.Verb
+	if e.Service != "" {
+		who = "service " + e.Service
+	}
+	return fmt.Sprintf("image %q for %s is not available and cannot be pulled (%v); %s",
+		e.Image, who, e.Err, e.Fix())
+}
+
+// Fix is what the user can do about it, from where the image name came.
+func (e *ImageError) Fix() string {
+	if e.Service != "" {
+		return fmt.Sprintf("build or load it, or change the image of service %s in %s", e.Service, e.Origin)
+	}
 	fix := fmt.Sprintf("set another image in [verbs.%s]", e.Verb)
 	if conv, ok := strings.CutPrefix(e.Origin, "convention "); ok {
 		fix = fmt.Sprintf("set image in .gazr.toml or %s to use another one", convention.ImageEnv(conv))
 	} else if env, ok := strings.CutPrefix(e.Origin, "$"); ok {
 		fix = fmt.Sprintf("change %s", env)
 	}
-	return fmt.Sprintf("image %q for step %s is not available and cannot be pulled (%v); build or load it, or %s",
-		e.Image, e.Verb, e.Err, fix)
+	return "build or load it, or " + fix
 }
 
 func (e *ImageError) Unwrap() error { return e.Err }
@@ -77,7 +93,7 @@ type Runner struct {
 // container is signalled, then removed; Run returns ctx's error. No
 // container outlives Run.
 func (r *Runner) Run(ctx context.Context, s *plan.Step) error {
-	if err := r.ensureCaches(ctx, s); err != nil {
+	if _, err := r.EnsureCaches(ctx, s); err != nil {
 		return err
 	}
 	id, err := r.create(ctx, s)

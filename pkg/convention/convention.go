@@ -32,6 +32,9 @@ type Convention struct {
 	// ImageOrigin says where Image came from: "convention go", or the
 	// environment variable that overrode it.
 	ImageOrigin string `toml:"-"`
+	// DefaultImage is the convention's own image, before ImageEnv
+	// replaced it (equal to Image when it did not).
+	DefaultImage string `toml:"-"`
 	// Prelude is shell run before each verb's commands in this convention
 	// (e.g. activating a virtualenv); shown by `gazr explain`.
 	Prelude string `toml:"prelude"`
@@ -145,6 +148,7 @@ func parseAll(fsys fs.FS) ([]*Convention, error) {
 func (c *Convention) withImageOverride() *Convention {
 	cp := *c
 	cp.ImageOrigin = "convention " + c.Name
+	cp.DefaultImage = c.Image
 	if img := os.Getenv(ImageEnv(c.Name)); img != "" {
 		cp.Image, cp.ImageOrigin = img, "$"+ImageEnv(c.Name)
 	}

@@ -61,7 +61,7 @@ func makefileConvention(mk, lang *Convention, targets []string) *Convention {
 	if lang != nil {
 		c.Base = lang.Name
 		c.Caches = lang.Caches
-		c.Image, c.ImageOrigin = lang.Image, lang.ImageOrigin
+		c.Image, c.ImageOrigin, c.DefaultImage = lang.Image, lang.ImageOrigin, lang.DefaultImage
 	}
 	return &c
 }

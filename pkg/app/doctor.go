@@ -1,0 +1,157 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/compose-spec/compose-go/v2/types"
+	"github.com/urfave/cli/v3"
+
+	"github.com/gazr-io/gazr/pkg/container"
+	"github.com/gazr-io/gazr/pkg/doctor"
+	"github.com/gazr-io/gazr/pkg/iostreams"
+	"github.com/gazr-io/gazr/pkg/onboard"
+	"github.com/gazr-io/gazr/pkg/plan"
+)
+
+// DoctorOptions are the inputs of `gazr doctor`.
+type DoctorOptions struct {
+	IO      *iostreams.IOStreams
+	Project func() (*Project, error)
+	// Engine returns a client of the engine without contacting it: the
+	// doctor reports an engine that does not answer as a failed check.
+	Engine func() (doctor.API, error)
+	// Compose loads the project's compose file for development; nil
+	// project and nil error when it has none.
+	Compose func(context.Context, *Project) (*types.Project, error)
+}
+
+func newCmdDoctor(f *Factory) *cli.Command {
+	opts := &DoctorOptions{IO: f.IO, Project: f.LoadProject, Engine: newDoctorClient, Compose: devCompose}
+	return &cli.Command{
+		Name:      "doctor",
+		Usage:     "check what working on this project needs: engine, disk, swarm, images, ports",
+		UsageText: "gazr doctor",
+		Description: "One line per check (✔ ok, ! warning, ✘ failure, - not checked), with a fix under\n" +
+			"each problem. Exits 1 when a check fails, 0 otherwise.\n\n" +
+			"Examples:\n" +
+			"  $ gazr doctor\n" +
+			"  $ gazr -C services/api doctor",
+		Action: func(ctx context.Context, cmd *cli.Command) error {
+			if cmd.Args().Len() > 0 {
+				return &UsageError{Err: fmt.Errorf("unexpected argument %q: gazr doctor takes none", cmd.Args().First())}
+			}
+			return runDoctor(ctx, opts)
+		},
+	}
+}
+
+func newDoctorClient() (doctor.API, error) {
+	c, err := container.NewClient()
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// runDoctor prints the checks' results to stdout and fails, with exit
+// code 1, when one of them failed: a doctor's report is its result, so an
+// unreachable engine is a failed check here, not exit 125.
+func runDoctor(ctx context.Context, opts *DoctorOptions) error {
+	rs, needs := projectNeeds(ctx, opts.Project, opts.Compose)
+	if api, err := opts.Engine(); err != nil {
+		rs = append(rs, doctor.Result{Name: "engine", Status: doctor.Fail, Detail: err.Error(),
+			Fix: "set DOCKER_HOST to the engine's address (e.g. unix:///var/run/docker.sock), or unset it"})
+	} else {
+		rs = append(rs, (&doctor.Doctor{API: api}).Run(ctx, needs)...)
+	}
+	cs := (&iostreams.IOStreams{Color: opts.IO.Color && opts.IO.StdoutTTY}).ColorScheme()
+	printResults(opts.IO.Out, cs, rs)
+	if n := countFailed(rs); n > 0 {
+		return fmt.Errorf("%d of %d checks failed: apply the fixes above, then run gazr doctor again", n, len(rs))
+	}
+	return nil
+}
+
+// projectNeeds loads the project, its plans and its compose services, and
+// reports the outcome as the first check: a broken .gazr.toml or compose
+// file is something a newcomer must fix too.
+func projectNeeds(ctx context.Context, load func() (*Project, error),
+	compose func(context.Context, *Project) (*types.Project, error)) ([]doctor.Result, doctor.Needs) {
+	fail := func(err error) ([]doctor.Result, doctor.Needs) {
+		return []doctor.Result{{Name: "project", Status: doctor.Fail, Detail: err.Error(),
+			Fix: "correct the file at the position shown, then run gazr doctor again"}}, doctor.Needs{}
+	}
+	p, err := load()
+	if err != nil {
+		return fail(err)
+	}
+	plans, err := onboard.Plans(p.Config, p.Convention, plan.Options{User: hostUser(), Version: Version})
+	if err != nil {
+		return fail(err)
+	}
+	proj, err := compose(ctx, p)
+	if err != nil {
+		return fail(err)
+	}
+	n := onboard.Collect(plans, proj)
+	needs := doctor.Needs{Project: p.Config.Name, Ports: n.Ports}
+	for _, img := range n.Images {
+		needs.Images = append(needs.Images, img.Doctor())
+	}
+	return []doctor.Result{{Name: "project", Status: doctor.OK, Detail: describeProject(p, len(plans), proj)}}, needs
+}
+
+func describeProject(p *Project, verbs int, proj *types.Project) string {
+	conv := "no convention"
+	if c := p.Convention; c != nil {
+		conv = "convention " + c.Name
+		if c.DetectedBy != "" {
+			conv += " (" + c.DetectedBy + ")"
+		}
+	}
+	file := "no .gazr.toml"
+	if p.Config.Path != "" {
+		file = p.Config.Path
+	}
+	services := 0
+	if proj != nil {
+		services = len(proj.Services)
+	}
+	return fmt.Sprintf("%s, %s, %s: %d verbs, %d compose services", p.Config.Name, conv, file, verbs, services)
+}
+
+// printResults writes one line per result, with a fix line under each
+// problem.
+func printResults(w io.Writer, cs iostreams.Scheme, rs []doctor.Result) {
+	for _, r := range rs {
+		fmt.Fprintf(w, "%s %s: %s\n", mark(cs, r.Status), r.Name, r.Detail)
+		if r.Fix != "" && (r.Status == doctor.Warn || r.Status == doctor.Fail) {
+			fmt.Fprintf(w, "    fix: %s\n", r.Fix)
+		}
+	}
+}
+
+func mark(cs iostreams.Scheme, s doctor.Status) string {
+	switch s {
+	case doctor.OK:
+		return cs.Green("✔")
+	case doctor.Warn:
+		return cs.Yellow("!")
+	case doctor.Fail:
+		return cs.Red("✘")
+	default:
+		return cs.Gray("-")
+	}
+}
+
+func countFailed(rs []doctor.Result) int {
+	n := 0
+	for _, r := range rs {
+		if r.Status == doctor.Fail {
+			n++
+		}
+	}
+	return n
+}
