@@ -13,10 +13,15 @@ import (
 	"github.com/moby/moby/client"
 )
 
-// DefaultHealthInterval is the interval of a compose healthcheck that sets
-// none (the engine's own default is 30s, so a cold start would wait half a
-// minute for the first probe).
-const DefaultHealthInterval = time.Second
+// Defaults of a compose healthcheck that sets no interval. The engine's
+// own interval is 30s, so a cold start would wait half a minute for the
+// first probe: gazr probes every second instead, and gives the service
+// a start period of a minute, during which failures do not count (a
+// success ends it), unless the healthcheck sets start_period.
+const (
+	DefaultHealthInterval    = time.Second
+	DefaultHealthStartPeriod = time.Minute
+)
 
 // Target is where and from what a service's container is created: the
 // parts of its definition that are not in the compose file.
@@ -196,14 +201,21 @@ func healthcheck(h *types.HealthCheckConfig) (*container.HealthConfig, error) {
 	}
 	out := &container.HealthConfig{
 		Test:        h.Test,
-		Interval:    DefaultHealthInterval,
+		Interval:    duration(h.Interval),
 		Timeout:     duration(h.Timeout),
 		StartPeriod: duration(h.StartPeriod),
 	}
-	if h.Interval != nil {
-		out.Interval = duration(h.Interval)
-	} else if h.StartInterval != nil {
-		out.Interval = duration(h.StartInterval)
+	if h.Interval == nil {
+		// Probe often, but keep about the patience of the engine's
+		// default (3 failures 30s apart) before a slow start counts as
+		// a failure: failures in the start period do not count.
+		out.Interval = DefaultHealthInterval
+		if h.StartInterval != nil {
+			out.Interval = duration(h.StartInterval)
+		}
+		if h.StartPeriod == nil {
+			out.StartPeriod = DefaultHealthStartPeriod
+		}
 	}
 	if h.Retries != nil {
 		out.Retries = int(*h.Retries)
