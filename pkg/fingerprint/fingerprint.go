@@ -60,6 +60,10 @@ func (s *Store) Check(verb string, in Inputs) (*Verdict, error) {
 		return v, nil
 	}
 	if prev.SourcesStat == "" || prev.SourcesStat != v.src.digest {
+		if prev.loadFiles() != nil {
+			v.Reason = "no success recorded yet (its record was unreadable)"
+			return v, nil
+		}
 		if v.sources, err = v.src.sums(in.Root, prev.Sources); err != nil {
 			return nil, fmt.Errorf("sources: %w", err)
 		}
@@ -73,6 +77,11 @@ func (s *Store) Check(verb string, in Inputs) (*Verdict, error) {
 	}
 	genSums := prev.Generates
 	if prev.GeneratesStat == "" || prev.GeneratesStat != gen.digest {
+		if prev.loadFiles() != nil {
+			v.Reason = "no success recorded yet (its record was unreadable)"
+			return v, nil
+		}
+		genSums = prev.Generates
 		if genSums, err = gen.sums(in.Root, prev.Generates); err != nil {
 			return nil, fmt.Errorf("generates: %w", err)
 		}
@@ -93,6 +102,9 @@ func (s *Store) Check(verb string, in Inputs) (*Verdict, error) {
 // refresh rewrites an unchanged verb's record with the current stats of
 // its files; a failure only costs the next check the same comparison.
 func (s *Store) refresh(verb string, prev *Record, v *Verdict, gen listing, genSums Snapshot) {
+	if prev.loadFiles() != nil {
+		return
+	}
 	r := *prev
 	if v.sources != nil {
 		r.Sources, r.SourcesStat = racilyClean(v.sources, v.taken), v.src.digest
@@ -111,7 +123,7 @@ func (s *Store) refresh(verb string, prev *Record, v *Verdict, gen listing, genS
 // run) and the generates as they are now (after it).
 func (s *Store) Record(verb string, in Inputs, v *Verdict) error {
 	var prevSrc, prevGen Snapshot
-	if v.prev != nil {
+	if v.prev != nil && v.prev.loadFiles() == nil {
 		prevSrc, prevGen = v.prev.Sources, v.prev.Generates
 	}
 	if v.sources == nil {

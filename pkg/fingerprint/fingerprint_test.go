@@ -133,6 +133,9 @@ func TestStoreRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := store.Load("build")
+	if got != nil {
+		got.loadFiles()
+	}
 	if got == nil || !got.Time.Equal(in.Time) || fmt.Sprint(got.Settings) != fmt.Sprint(in.Settings) ||
 		fmt.Sprint(got.Sources) != fmt.Sprint(in.Sources) || fmt.Sprint(got.Generates) != fmt.Sprint(in.Generates) {
 		t.Fatalf("round trip:\n got %+v\nwant %+v", got, in)
@@ -210,6 +213,9 @@ func TestRecentFilesAreVouchedForOnceOld(t *testing.T) {
 		t.Fatalf("not skipped: %s", v.Reason)
 	}
 	r := store.Load("x")
+	if err := r.loadFiles(); err != nil {
+		t.Fatal(err)
+	}
 	if r.SourcesStat == "" || r.Sources["a.txt"].MTime == 0 {
 		t.Errorf("stats not refreshed: %+v", r)
 	}
