@@ -60,6 +60,10 @@ func (s *Store) Check(verb string, in Inputs) (*Verdict, error) {
 		return v, nil
 	}
 	if prev.SourcesStat == "" || prev.SourcesStat != v.src.digest {
+		if prev.loadFiles() != nil {
+			v.Reason = "no success recorded yet (its record was unreadable)"
+			return v, nil
+		}
 		if v.sources, err = v.src.sums(in.Root, prev.Sources); err != nil {
 			return nil, fmt.Errorf("sources: %w", err)
 		}
@@ -71,24 +75,55 @@ func (s *Store) Check(verb string, in Inputs) (*Verdict, error) {
 	if err != nil {
 		return nil, fmt.Errorf("generates: %w", err)
 	}
+	genSums := prev.Generates
 	if prev.GeneratesStat == "" || prev.GeneratesStat != gen.digest {
-		sums, err := gen.sums(in.Root, prev.Generates)
-		if err != nil {
+		if prev.loadFiles() != nil {
+			v.Reason = "no success recorded yet (its record was unreadable)"
+			return v, nil
+		}
+		genSums = prev.Generates
+		if genSums, err = gen.sums(in.Root, prev.Generates); err != nil {
 			return nil, fmt.Errorf("generates: %w", err)
 		}
-		if v.Reason = filesChange(prev.Generates, sums, "output"); v.Reason != "" {
+		if v.Reason = filesChange(prev.Generates, genSums, "output"); v.Reason != "" {
 			return v, nil
 		}
 	}
 	v.Skip = true
+	if v.sources != nil || prev.GeneratesStat != gen.digest {
+		// Unchanged, but only known by comparing contents (files touched,
+		// or too recent to vouch for last time): refresh the stats so that
+		// the next check needs none of that.
+		s.refresh(verb, prev, v, gen, genSums)
+	}
 	return v, nil
+}
+
+// refresh rewrites an unchanged verb's record with the current stats of
+// its files; a failure only costs the next check the same comparison.
+func (s *Store) refresh(verb string, prev *Record, v *Verdict, gen listing, genSums Snapshot) {
+	if prev.loadFiles() != nil {
+		return
+	}
+	r := *prev
+	if v.sources != nil {
+		r.Sources, r.SourcesStat = racilyClean(v.sources, v.taken), v.src.digest
+		if hasRacy(r.Sources) {
+			r.SourcesStat = ""
+		}
+	}
+	r.Generates, r.GeneratesStat = racilyClean(genSums, v.taken), gen.digest
+	if hasRacy(r.Generates) {
+		r.GeneratesStat = ""
+	}
+	_ = s.Save(verb, &r)
 }
 
 // Record stores a success: the sources and settings Check saw (before the
 // run) and the generates as they are now (after it).
 func (s *Store) Record(verb string, in Inputs, v *Verdict) error {
 	var prevSrc, prevGen Snapshot
-	if v.prev != nil {
+	if v.prev != nil && v.prev.loadFiles() == nil {
 		prevSrc, prevGen = v.prev.Sources, v.prev.Generates
 	}
 	if v.sources == nil {

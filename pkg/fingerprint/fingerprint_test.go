@@ -133,6 +133,9 @@ func TestStoreRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := store.Load("build")
+	if got != nil {
+		got.loadFiles()
+	}
 	if got == nil || !got.Time.Equal(in.Time) || fmt.Sprint(got.Settings) != fmt.Sprint(in.Settings) ||
 		fmt.Sprint(got.Sources) != fmt.Sprint(in.Sources) || fmt.Sprint(got.Generates) != fmt.Sprint(in.Generates) {
 		t.Fatalf("round trip:\n got %+v\nwant %+v", got, in)
@@ -187,5 +190,36 @@ func BenchmarkCheckUnchanged10k(b *testing.B) {
 		if err != nil || !v.Skip {
 			b.Fatalf("not skipped: %v %v", err, v.Reason)
 		}
+	}
+}
+
+// Files too recent to vouch for at the last success are compared by
+// content once, then their stats are recorded: the check after that reads
+// no file (its record says so).
+func TestRecentFilesAreVouchedForOnceOld(t *testing.T) {
+	root := t.TempDir()
+	store := &Store{Dir: t.TempDir()}
+	write(t, root, "a.txt", "one")
+	in := Inputs{Root: root, Sources: []string{"*.txt"}}
+	v, _ := store.Check("x", in)
+	if err := store.Record("x", in, v); err != nil {
+		t.Fatal(err)
+	}
+	if r := store.Load("x"); r.SourcesStat != "" {
+		t.Fatalf("a file written just now is vouched for by its stats")
+	}
+	age(t, root, "a.txt")
+	if v, _ := store.Check("x", in); !v.Skip {
+		t.Fatalf("not skipped: %s", v.Reason)
+	}
+	r := store.Load("x")
+	if err := r.loadFiles(); err != nil {
+		t.Fatal(err)
+	}
+	if r.SourcesStat == "" || r.Sources["a.txt"].MTime == 0 {
+		t.Errorf("stats not refreshed: %+v", r)
+	}
+	if v, _ := store.Check("x", in); !v.Skip {
+		t.Errorf("not skipped after the refresh: %s", v.Reason)
 	}
 }

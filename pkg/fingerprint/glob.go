@@ -11,12 +11,23 @@ import (
 type glob struct {
 	pattern string
 	segs    []string
+	// literal is the whole pattern when it has no wildcard ("go.mod");
+	// name is its last segment when the pattern is "**/<name glob>", the
+	// commonest form ("**/*.go"), matched against file names alone.
+	literal, name string
 }
 
 func compile(patterns []string) []glob {
 	out := make([]glob, 0, len(patterns))
 	for _, p := range patterns {
-		out = append(out, glob{pattern: p, segs: strings.Split(path.Clean(p), "/")})
+		g := glob{pattern: p, segs: strings.Split(path.Clean(p), "/")}
+		switch {
+		case !hasMeta(g.segs[0]) && len(g.segs) == 1 || !strings.ContainsAny(p, `*?[\`):
+			g.literal = path.Clean(p)
+		case len(g.segs) == 2 && g.segs[0] == "**" && g.segs[1] != "**":
+			g.name = g.segs[1]
+		}
+		out = append(out, g)
 	}
 	return out
 }
@@ -36,6 +47,13 @@ func (g glob) base() string {
 
 // match reports whether the slash path rel (relative to the root) matches.
 func (g glob) match(rel string) bool {
+	switch {
+	case g.literal != "":
+		return rel == g.literal
+	case g.name != "":
+		ok, _ := path.Match(g.name, rel[strings.LastIndexByte(rel, '/')+1:])
+		return ok
+	}
 	return matchSegs(g.segs, strings.Split(rel, "/"))
 }
 

@@ -1,7 +1,6 @@
 package fingerprint
 
 import (
-	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
@@ -26,6 +25,8 @@ type Record struct {
 	// SourcesStat and GeneratesStat digest the stats of the files (see
 	// statDigest); "" when some file was too recent to vouch for.
 	SourcesStat, GeneratesStat string
+
+	files []byte // the file lines, until loadFiles
 }
 
 // Store keeps one record per verb of a project, in files under Dir.
@@ -66,11 +67,21 @@ func (s *Store) Load(verb string) *Record {
 	if err != nil {
 		return nil
 	}
+	if r.SourcesStat == "" || r.GeneratesStat == "" {
+		// The files will be compared one by one: read them now, so that a
+		// corrupt record is no record.
+		if r.loadFiles() != nil {
+			return nil
+		}
+	}
 	return r
 }
 
 // Save writes the verb's record atomically.
 func (s *Store) Save(verb string, r *Record) error {
+	if err := r.loadFiles(); err != nil {
+		return err
+	}
 	if err := os.MkdirAll(s.Dir, 0o755); err != nil {
 		return err
 	}
@@ -127,36 +138,35 @@ func encode(r *Record) []byte {
 	return b.Bytes()
 }
 
+// decode reads a record's header (time, stats, settings); the file lines
+// after it are read by loadFiles, only when a check needs them: an
+// unchanged tree is vouched for by the stats alone.
 func decode(data []byte) (*Record, error) {
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(make([]byte, 64*1024), 1<<20)
-	if !sc.Scan() || sc.Text() != header {
+	line, rest, _ := bytes.Cut(data, []byte("\n"))
+	if string(line) != header {
 		return nil, errors.New("not a fingerprint file")
 	}
-	r := &Record{Settings: map[string]string{}, Sources: Snapshot{}, Generates: Snapshot{}}
-	for sc.Scan() {
-		kind, rest, _ := strings.Cut(sc.Text(), " ")
+	r := &Record{Settings: map[string]string{}}
+	for len(rest) > 0 && !bytes.HasPrefix(rest, []byte("source ")) && !bytes.HasPrefix(rest, []byte("generate ")) {
+		line, rest, _ = bytes.Cut(rest, []byte("\n"))
+		kind, val, _ := strings.Cut(string(line), " ")
 		var err error
 		switch kind {
 		case "time":
 			var ns int64
-			ns, err = strconv.ParseInt(rest, 10, 64)
+			ns, err = strconv.ParseInt(val, 10, 64)
 			r.Time = time.Unix(0, ns)
 		case "stat":
 			var rest2 string
-			if r.SourcesStat, rest2, err = unquoteField(rest); err == nil {
+			if r.SourcesStat, rest2, err = unquoteField(val); err == nil {
 				r.GeneratesStat, err = strconv.Unquote(rest2)
 			}
 		case "setting":
 			var k, v string
-			if k, rest, err = unquoteField(rest); err == nil {
-				v, err = strconv.Unquote(rest)
+			if k, val, err = unquoteField(val); err == nil {
+				v, err = strconv.Unquote(val)
 				r.Settings[k] = v
 			}
-		case "source":
-			err = decodeSum(rest, r.Sources)
-		case "generate":
-			err = decodeSum(rest, r.Generates)
 		default:
 			err = fmt.Errorf("unknown line %q", kind)
 		}
@@ -164,7 +174,42 @@ func decode(data []byte) (*Record, error) {
 			return nil, err
 		}
 	}
-	return r, sc.Err()
+	r.files = rest
+	return r, nil
+}
+
+// loadFiles reads the record's file lines into Sources and Generates,
+// once.
+func (r *Record) loadFiles() error {
+	if r.files == nil {
+		if r.Sources == nil {
+			r.Sources = Snapshot{}
+		}
+		if r.Generates == nil {
+			r.Generates = Snapshot{}
+		}
+		return nil
+	}
+	src, gen := Snapshot{}, Snapshot{}
+	for rest := r.files; len(rest) > 0; {
+		var line []byte
+		line, rest, _ = bytes.Cut(rest, []byte("\n"))
+		kind, val, _ := strings.Cut(string(line), " ")
+		var err error
+		switch kind {
+		case "source":
+			err = decodeSum(val, src)
+		case "generate":
+			err = decodeSum(val, gen)
+		default:
+			err = fmt.Errorf("unknown line %q", kind)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	r.Sources, r.Generates, r.files = src, gen, nil
+	return nil
 }
 
 func decodeSum(line string, into Snapshot) error {

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"text/template"
 
 	"github.com/gazr-io/gazr/pkg/config"
@@ -19,10 +20,14 @@ import (
 //go:embed gazr.toml.tmpl
 var configTemplate string
 
-var configTmpl = template.Must(template.New(config.FileName).Funcs(template.FuncMap{
-	"q":    tomlString,
-	"list": tomlList,
-}).Parse(configTemplate))
+// configTmpl is parsed on first use: package init runs on every gazr
+// invocation, and only --write-config needs it.
+var configTmpl = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New(config.FileName).Funcs(template.FuncMap{
+		"q":    tomlString,
+		"list": tomlList,
+	}).Parse(configTemplate))
+})
 
 // ConfigOptions are the inputs of RenderConfig that do not come from the
 // convention.
@@ -68,7 +73,7 @@ func RenderConfig(conv *convention.Convention, opts ConfigOptions) ([]byte, erro
 	}
 	d.Header = commentLines(intro(conv))
 	var b strings.Builder
-	if err := configTmpl.Execute(&b, d); err != nil {
+	if err := configTmpl().Execute(&b, d); err != nil {
 		return nil, err
 	}
 	return []byte(b.String() + "\n"), nil

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	_ "embed"
 	"fmt"
+	"sync"
 	"text/template"
 	"time"
 )
@@ -33,7 +34,11 @@ const (
 //go:embed haproxy.cfg.tmpl
 var cfgText string
 
-var cfgTmpl = template.Must(template.New("haproxy.cfg").Parse(cfgText))
+// cfgTmpl is parsed on first use, not at package init, which every gazr
+// invocation pays.
+var cfgTmpl = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("haproxy.cfg").Parse(cfgText))
+})
 
 type cfgRoute struct {
 	Route
@@ -73,7 +78,7 @@ func Config(routes []Route) ([]byte, error) {
 		rs[i] = cfgRoute{Route: r, Backend: "route_" + r.Host}
 	}
 	var buf bytes.Buffer
-	err := cfgTmpl.Execute(&buf, map[string]any{
+	err := cfgTmpl().Execute(&buf, map[string]any{
 		"Routes":         rs,
 		"Slots":          Slots,
 		"HardStopAfter":  seconds(hardStopAfter),
