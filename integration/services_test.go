@@ -4,10 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -91,18 +89,6 @@ func requireImages(t *testing.T, images []string) {
 			t.Fatalf("test image %s is missing (%v): run integration/images/build.sh", img, err)
 		}
 	}
-}
-
-// freeport VAR — set VAR to a TCP port that is free on the host.
-func cmdFreePort(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) != 1 {
-		ts.Fatalf("usage: freeport VAR")
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	ts.Check(err)
-	port := l.Addr().(*net.TCPAddr).Port
-	ts.Check(l.Close())
-	ts.Setenv(args[0], strconv.Itoa(port))
 }
 
 // httpget URL — GET URL, retrying for up to 60s until it answers 200,
