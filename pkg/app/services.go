@@ -21,26 +21,8 @@ import (
 // network. The compose file is loaded once, for all steps; the services
 // stay up afterwards (warm) for the next run.
 func startServices(ctx context.Context, opts *VerbOptions, pl *plan.Plan) error {
-	names := planServices(pl)
-	if len(names) == 0 {
-		return nil
-	}
-	proj, err := sidecar.Load(ctx, pl.Root, pl.Project)
-	if errors.Is(err, compose.ErrNotFound) {
-		s := stepListing(pl, names[0])
-		return servicesError(opts, pl, s, fmt.Sprintf(
-			"verb %s needs services %s but the project has no compose file (looked for %s): add one that defines them, or remove services from [verbs.%s]",
-			s.Verb, quoted(s.Services.Values), strings.Join(compose.FileNames, ", "), s.Verb))
-	}
-	if err != nil {
-		return err
-	}
-	// Bad names are reported before anything is created.
-	var unknown *sidecar.UnknownServiceError
-	if _, err := sidecar.Services(proj, names); errors.As(err, &unknown) {
-		s := stepListing(pl, unknown.Names[0])
-		return servicesError(opts, pl, s, fmt.Sprintf("verb %s: %s", s.Verb, unknown.Error()))
-	} else if err != nil {
+	proj, names, err := planCompose(ctx, opts, pl)
+	if err != nil || len(names) == 0 {
 		return err
 	}
 	api, err := opts.Services(ctx)
@@ -60,6 +42,34 @@ func startServices(ctx context.Context, opts *VerbOptions, pl *plan.Plan) error 
 		}
 	}
 	return nil
+}
+
+// planCompose loads the compose project that defines the services the
+// plan's steps list, and checks their names, creating nothing; with no
+// services listed it returns no project and no names.
+func planCompose(ctx context.Context, opts *VerbOptions, pl *plan.Plan) (*types.Project, []string, error) {
+	names := planServices(pl)
+	if len(names) == 0 {
+		return nil, nil, nil
+	}
+	proj, err := sidecar.Load(ctx, pl.Root, pl.Project)
+	if errors.Is(err, compose.ErrNotFound) {
+		s := stepListing(pl, names[0])
+		return nil, nil, servicesError(opts, pl, s, fmt.Sprintf(
+			"verb %s needs services %s but the project has no compose file (looked for %s): add one that defines them, or remove services from [verbs.%s]",
+			s.Verb, quoted(s.Services.Values), strings.Join(compose.FileNames, ", "), s.Verb))
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	var unknown *sidecar.UnknownServiceError
+	if _, err := sidecar.Services(proj, names); errors.As(err, &unknown) {
+		s := stepListing(pl, unknown.Names[0])
+		return nil, nil, servicesError(opts, pl, s, fmt.Sprintf("verb %s: %s", s.Verb, unknown.Error()))
+	} else if err != nil {
+		return nil, nil, err
+	}
+	return proj, names, nil
 }
 
 // newManager is the sidecar manager of a project, reporting progress on

@@ -27,9 +27,11 @@ type stepRun struct {
 	pad      int
 	lines    iostreams.Lines
 	errOut   io.Writer
-	// services serialises starting sidecars: two steps needing db must not
-	// both create it.
-	services sync.Mutex
+	// services guards starting the sidecars: the first step that needs
+	// any starts those of the whole plan, once; later steps join them.
+	services        sync.Mutex
+	servicesStarted bool
+	servicesErr     error
 
 	mu            sync.Mutex
 	ran, skipped  int
@@ -47,6 +49,10 @@ func runPlan(ctx context.Context, opts *VerbOptions, pl *plan.Plan) error {
 	jobs := opts.Jobs
 	if jobs == 0 {
 		jobs = runtime.NumCPU()
+	}
+	// Bad service names fail the run before any step starts.
+	if _, _, err := planCompose(ctx, opts, pl); err != nil {
+		return err
 	}
 	r := &stepRun{opts: opts, api: api, pl: pl, errOut: opts.IO.ErrOut}
 	if jobs > 1 && plan.Width(pl.Steps) > 1 {
@@ -170,15 +176,20 @@ func (r *stepRun) fingerprints() *fingerprint.Store {
 	return r.store
 }
 
+// startServices starts, for the first step that needs services, those
+// of the whole plan (their union, started once); the steps after it find
+// them up. A step whose work is skipped starts none.
 func (r *stepRun) startServices(ctx context.Context, s *plan.Step) error {
 	if len(s.Services.Values) == 0 {
 		return nil
 	}
 	r.services.Lock()
 	defer r.services.Unlock()
-	sub := *r.pl
-	sub.Steps = []*plan.Step{s}
-	return startServices(ctx, r.opts, &sub)
+	if !r.servicesStarted {
+		r.servicesStarted = true
+		r.servicesErr = startServices(ctx, r.opts, r.pl)
+	}
+	return r.servicesErr
 }
 
 func (r *stepRun) count(n *int) {
