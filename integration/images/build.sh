@@ -8,8 +8,9 @@
 # `docker rmi` to rebuild it).
 #
 # Usage: build.sh [--all | --list | NAME...]
-#   (no args)  busybox debian go node python haproxy dind registry
-#   NAME...    only those (busybox debian go node python haproxy dind registry;
+#   (no args)  busybox debian go node python haproxy dind registry postgres redis
+#   NAME...    only those (busybox debian go node python haproxy dind registry
+#              postgres redis;
 #              a full tag such as gazr-test/go:1.26 works too)
 #   --all      every image
 #   --list     print the tags (all of them, or those of the NAMEs given)
@@ -27,7 +28,7 @@ readonly PATH_ENV=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 readonly DEBIAN_PACKAGES=make,ca-certificates
 
 # name -> tag, in build order.
-readonly NAMES=(busybox debian go node python haproxy dind registry)
+readonly NAMES=(busybox debian go node python haproxy dind registry postgres redis)
 declare -A TAGS=(
 	[busybox]=gazr-test/busybox:1
 	[debian]=gazr-test/debian:12
@@ -37,8 +38,10 @@ declare -A TAGS=(
 	[haproxy]=gazr-test/haproxy:2.6
 	[dind]=gazr-test/dind:20.10
 	[registry]=gazr-test/registry:2
+	[postgres]=gazr-test/postgres:15
+	[redis]=gazr-test/redis:7
 )
-readonly DEFAULT_NAMES=(busybox debian go node python haproxy dind registry)
+readonly DEFAULT_NAMES=(busybox debian go node python haproxy dind registry postgres redis)
 
 log() { printf '%s\n' "$*"; }
 die() { printf 'build.sh: %s\n' "$*" >&2; exit 1; }
@@ -436,6 +439,122 @@ build_registry() {
 		--change 'CMD ["docker-registry", "serve", "/etc/docker/registry/config.yml"]'
 }
 smoke_registry=(docker-registry --version)
+
+# A sidecar database, like the official postgres image: ENTRYPOINT
+# docker-entrypoint.sh, CMD postgres. On first start (empty PGDATA) it runs
+# initdb with POSTGRES_USER (default postgres) and POSTGRES_PASSWORD
+# (required unless POSTGRES_HOST_AUTH_METHOD=trust), creates POSTGRES_DB
+# (default: the user's name), runs /docker-entrypoint-initdb.d/*.sql and
+# *.sh, and accepts scram-sha-256 passwords from any host; then it execs
+# postgres as the postgres user (signals reach it) listening on
+# 0.0.0.0:5432. `docker import` cannot set STOPSIGNAL (the official image's
+# SIGINT, fast shutdown): SIGTERM is postgres's smart shutdown, which still
+# ends promptly when no client is connected. No HEALTHCHECK either: compose
+# files give one (pg_isready is on the PATH).
+build_postgres() {
+	new_rootfs postgres
+	local dir=$ROOT
+	# The package's postinst would create (and start) a "main" cluster.
+	mkdir -p "$dir/etc/postgresql-common/createcluster.d"
+	echo 'create_main_cluster = false' >"$dir/etc/postgresql-common/createcluster.d/00-gazr-test.conf"
+	timed apt chroot_apt "$dir" postgresql-15
+	rm -rf "$dir/etc/postgresql/15" "$dir/var/lib/postgresql/15"
+	mkdir -p "$dir/docker-entrypoint-initdb.d" "$dir/var/lib/postgresql/data"
+	chroot "$dir" chown -R postgres:postgres /var/lib/postgresql
+	chmod 700 "$dir/var/lib/postgresql/data"
+	cat >"$dir/usr/local/bin/docker-entrypoint.sh" <<-'EOF'
+		#!/bin/sh
+		# gazr-test/postgres: what the official image's entrypoint does, in short.
+		set -eu
+		if [ "${1#-}" != "$1" ]; then set -- postgres "$@"; fi
+		[ "$1" = postgres ] || exec "$@"
+		export PGDATA="${PGDATA:-/var/lib/postgresql/data}"
+		if [ "$(id -u)" = 0 ]; then
+			mkdir -p "$PGDATA" /var/run/postgresql
+			chmod 700 "$PGDATA"
+			chmod 3777 /var/run/postgresql
+			find "$PGDATA" /var/run/postgresql \! -user postgres -exec chown postgres:postgres '{}' +
+			exec setpriv --reuid=postgres --regid=postgres --init-groups "$0" "$@"
+		fi
+		if [ ! -s "$PGDATA/PG_VERSION" ]; then
+			auth="${POSTGRES_HOST_AUTH_METHOD:-scram-sha-256}"
+			if [ -z "${POSTGRES_PASSWORD:-}" ] && [ "$auth" != trust ]; then
+				echo 'error: the database is uninitialized and POSTGRES_PASSWORD is not set' >&2
+				echo '  set POSTGRES_PASSWORD (or POSTGRES_HOST_AUTH_METHOD=trust to allow all connections without one)' >&2
+				exit 1
+			fi
+			user="${POSTGRES_USER:-postgres}"
+			db="${POSTGRES_DB:-$user}"
+			pw="$(mktemp)"
+			printf '%s\n' "${POSTGRES_PASSWORD:-}" >"$pw"
+			initdb -D "$PGDATA" --username="$user" --pwfile="$pw" -E UTF8 --locale=C.UTF-8 \
+				--auth-local=trust --auth-host="$auth" >/dev/null
+			rm -f "$pw"
+			printf 'host all all all %s\n' "$auth" >>"$PGDATA/pg_hba.conf"
+			printf "listen_addresses = '*'\n" >>"$PGDATA/postgresql.conf"
+			pg_ctl -D "$PGDATA" -o "-c listen_addresses=''" -w start >/dev/null
+			export PGUSER="$user" PGDATABASE=postgres
+			if [ "$db" != postgres ]; then
+				echo 'CREATE DATABASE :"db";' | psql -q -v ON_ERROR_STOP=1 -v db="$db"
+			fi
+			for f in /docker-entrypoint-initdb.d/*; do
+				case "$f" in
+				*.sh) echo "running $f"; . "$f" ;;
+				*.sql) echo "running $f"; psql -q -v ON_ERROR_STOP=1 --dbname "$db" -f "$f" ;;
+				esac
+			done
+			pg_ctl -D "$PGDATA" -m fast -w stop >/dev/null
+			unset PGUSER PGDATABASE
+			echo 'PostgreSQL init process complete; ready for start up.'
+		fi
+		exec "$@"
+	EOF
+	chmod 755 "$dir/usr/local/bin/docker-entrypoint.sh"
+	timed import import_rootfs "$dir" "$1" \
+		--change "ENV PATH=/usr/lib/postgresql/15/bin:$PATH_ENV" \
+		--change 'ENV PGDATA=/var/lib/postgresql/data' \
+		--change 'VOLUME /var/lib/postgresql/data' \
+		--change 'EXPOSE 5432' \
+		--change 'ENTRYPOINT ["docker-entrypoint.sh"]' \
+		--change 'CMD ["postgres"]'
+}
+smoke_postgres=(sh -c 'postgres --version && psql --version && pg_isready --version')
+
+# A sidecar cache, like the official redis image: redis-server as the redis
+# user in /data, and, when started without a config file, on all interfaces
+# with protected mode off (anyone on the network may connect).
+build_redis() {
+	new_rootfs redis
+	local dir=$ROOT
+	timed apt chroot_apt "$dir" redis-server redis-tools
+	mkdir -p "$dir/data"
+	chroot "$dir" chown redis:redis /data
+	cat >"$dir/usr/local/bin/docker-entrypoint.sh" <<-'EOF'
+		#!/bin/sh
+		# gazr-test/redis: what the official image's entrypoint does, in short.
+		set -eu
+		case "$1" in -* | *.conf) set -- redis-server "$@" ;; esac
+		[ "$1" = redis-server ] || exec "$@"
+		if [ "$(id -u)" = 0 ]; then
+			find . \! -user redis -exec chown redis '{}' +
+			exec setpriv --reuid=redis --regid=redis --init-groups "$0" "$@"
+		fi
+		shift
+		case "${1:-}" in
+		*.conf) ;;
+		*) set -- --bind '*' '-::*' --protected-mode no "$@" ;;
+		esac
+		exec redis-server "$@"
+	EOF
+	chmod 755 "$dir/usr/local/bin/docker-entrypoint.sh"
+	timed import import_rootfs "$dir" "$1" \
+		--change 'VOLUME /data' \
+		--change 'WORKDIR /data' \
+		--change 'EXPOSE 6379' \
+		--change 'ENTRYPOINT ["docker-entrypoint.sh"]' \
+		--change 'CMD ["redis-server"]'
+}
+smoke_redis=(sh -c 'redis-server --version && redis-cli --version')
 
 # ---------------------------------------------------------------- main
 

@@ -37,6 +37,12 @@ func Run(ctx context.Context, io *iostreams.IOStreams, args []string) error {
 	return root.Run(ctx, args)
 }
 
+// verbCommandsOwn are the verbs with a command of their own instead of
+// newCmdVerb's: they act on the project's sidecar services.
+var verbCommandsOwn = map[string]func(*Factory) *cli.Command{
+	"run": newCmdRun, "stop": newCmdStop, "destroy": newCmdDestroy,
+}
+
 func newRootCmd(f *Factory) *cli.Command {
 	root := &cli.Command{
 		Name:    "gazr",

@@ -12,6 +12,7 @@ import (
 	"github.com/gazr-io/gazr/pkg/container"
 	"github.com/gazr-io/gazr/pkg/iostreams"
 	"github.com/gazr-io/gazr/pkg/plan"
+	"github.com/gazr-io/gazr/pkg/sidecar"
 )
 
 // Exit codes. A failing step's own exit code passes through unchanged.
@@ -61,6 +62,7 @@ func exitCode(io *iostreams.IOStreams, err error, sig os.Signal) int {
 		undef   *plan.NotDefinedError
 		engine  *container.EngineError
 		imgErr  *container.ImageError
+		svcImg  *sidecar.ImageError
 		code    = ExitError
 		message = err.Error()
 	)
@@ -73,7 +75,7 @@ func exitCode(io *iostreams.IOStreams, err error, sig os.Signal) int {
 		return ExitInterrupt
 	case errors.As(err, &usage), errors.As(err, &cfgErr), errors.As(err, &compErr), errors.As(err, &undef):
 		code = ExitUsage
-	case errors.As(err, &engine), errors.As(err, &imgErr):
+	case errors.As(err, &engine), errors.As(err, &imgErr), errors.As(err, &svcImg):
 		code = ExitEngine
 	}
 	cs := io.ColorScheme()

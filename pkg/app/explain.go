@@ -11,6 +11,7 @@ import (
 	"github.com/gazr-io/gazr/pkg/config"
 	"github.com/gazr-io/gazr/pkg/iostreams"
 	"github.com/gazr-io/gazr/pkg/plan"
+	"github.com/gazr-io/gazr/pkg/sidecar"
 )
 
 // ExplainOptions are the inputs of `gazr explain`.
@@ -102,6 +103,9 @@ func printPlan(io *iostreams.IOStreams, pl *plan.Plan) error {
 		fmt.Fprintf(w, "  mount\ttmpfs -> %s (HOME)\t%s\n", plan.HomeDir, plan.OriginGazr)
 		for _, c := range s.Caches {
 			fmt.Fprintf(w, "  cache\t%s -> %s\t%s\n", c.Volume, c.Target, c.Origin)
+		}
+		if len(s.Services.Values) > 0 {
+			fmt.Fprintf(w, "  services\t%s (network %s)\t%s\n", strings.Join(s.Services.Values, ", "), sidecar.NetworkName(pl.Project), s.Services.Origin)
 		}
 		for _, e := range s.Env {
 			fmt.Fprintf(w, "  env\t%s=%s\t%s\n", e.Name, e.Value, e.Origin)

@@ -2,18 +2,142 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
+	"strings"
 
+	"github.com/compose-spec/compose-go/v2/types"
+
+	"github.com/gazr-io/gazr/pkg/compose"
+	"github.com/gazr-io/gazr/pkg/config"
+	"github.com/gazr-io/gazr/pkg/iostreams"
 	"github.com/gazr-io/gazr/pkg/plan"
+	"github.com/gazr-io/gazr/pkg/sidecar"
 )
 
 // startServices starts the compose services the plan's steps list, healthy,
-// on the project's network, and points each step at that network.
+// on the project's network, and points each of those steps at that
+// network. The compose file is loaded once, for all steps; the services
+// stay up afterwards (warm) for the next run.
 func startServices(ctx context.Context, opts *VerbOptions, pl *plan.Plan) error {
+	names := planServices(pl)
+	if len(names) == 0 {
+		return nil
+	}
+	proj, err := sidecar.Load(ctx, pl.Root, pl.Project)
+	if errors.Is(err, compose.ErrNotFound) {
+		s := stepListing(pl, names[0])
+		return servicesError(opts, pl, s, fmt.Sprintf(
+			"verb %s needs services %s but the project has no compose file (looked for %s): add one that defines them, or remove services from [verbs.%s]",
+			s.Verb, quoted(s.Services.Values), strings.Join(compose.FileNames, ", "), s.Verb))
+	}
+	if err != nil {
+		return err
+	}
+	// Bad names are reported before anything is created.
+	var unknown *sidecar.UnknownServiceError
+	if _, err := sidecar.Services(proj, names); errors.As(err, &unknown) {
+		s := stepListing(pl, unknown.Names[0])
+		return servicesError(opts, pl, s, fmt.Sprintf("verb %s: %s", s.Verb, unknown.Error()))
+	} else if err != nil {
+		return err
+	}
+	api, err := opts.Services(ctx)
+	if err != nil {
+		return err
+	}
+	network, err := newManager(opts.IO, api, pl.Project).Up(ctx, proj, names)
+	if err != nil {
+		return err
+	}
 	for _, s := range pl.Steps {
 		if len(s.Services.Values) > 0 {
-			return fmt.Errorf("step %s needs services %v (%s): sidecar services are not built yet", s.Verb, s.Services.Values, s.Services.Origin)
+			s.Network = network
 		}
 	}
 	return nil
+}
+
+// newManager is the sidecar manager of a project, reporting progress on
+// stderr, building images through the same engine.
+func newManager(io *iostreams.IOStreams, api sidecar.API, project string) *sidecar.Manager {
+	m := &sidecar.Manager{API: api, Project: project, Out: io.ErrOut, Color: io.ColorScheme()}
+	if b, ok := api.(sidecar.BuildAPI); ok {
+		m.Builder = b
+	}
+	return m
+}
+
+// sidecarAPI is the engine connection of sidecar services: the factory's
+// engine, which (a moby client) serves every API they need.
+func (f *Factory) sidecarAPI(ctx context.Context) (sidecar.API, error) {
+	api, err := f.Engine(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s, ok := api.(sidecar.API)
+	if !ok {
+		return nil, fmt.Errorf("the container engine client %T cannot run services", api)
+	}
+	return s, nil
+}
+
+// planServices is the union of the services the plan's steps list, in
+// the order they are listed.
+func planServices(pl *plan.Plan) []string {
+	var names []string
+	for _, s := range pl.Steps {
+		for _, n := range s.Services.Values {
+			if !slices.Contains(names, n) {
+				names = append(names, n)
+			}
+		}
+	}
+	return names
+}
+
+// stepListing is the first step of the plan that lists service name.
+func stepListing(pl *plan.Plan, name string) *plan.Step {
+	for _, s := range pl.Steps {
+		if slices.Contains(s.Services.Values, name) {
+			return s
+		}
+	}
+	return pl.Steps[0]
+}
+
+// servicesError is a configuration error about a step's services, at the
+// position of its services key in .gazr.toml when it has one.
+func servicesError(opts *VerbOptions, pl *plan.Plan, s *plan.Step, msg string) error {
+	e := &config.Error{Path: pl.Config, Msg: msg}
+	if p, err := opts.Project(); err == nil && p.Config.Pos != nil {
+		e.Pos = p.Config.Pos["verbs."+s.Verb+".services"]
+	}
+	if e.Path == "" {
+		e.Msg = fmt.Sprintf("%s (%s)", msg, s.Services.Origin)
+	}
+	return e
+}
+
+// warmServices are the services some verb of the project lists, and what
+// they depend on: `gazr run` leaves them running when it stops.
+func warmServices(p *Project, proj *types.Project) []string {
+	var listed []string
+	for _, verb := range config.Verbs {
+		pl, err := plan.Resolve(p.Config, p.Convention, verb, plan.Options{})
+		if err != nil {
+			continue
+		}
+		listed = append(listed, planServices(pl)...)
+	}
+	return sidecar.Dependencies(proj, listed)
+}
+
+func quoted(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = fmt.Sprintf("%q", n)
+	}
+	return strings.Join(q, ", ")
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/gazr-io/gazr/pkg/deploy"
 	"github.com/gazr-io/gazr/pkg/iostreams"
 	"github.com/gazr-io/gazr/pkg/plan"
+	"github.com/gazr-io/gazr/pkg/sidecar"
 )
 
 // VerbOptions are the inputs of `gazr <verb>`.
@@ -23,6 +24,8 @@ type VerbOptions struct {
 	Engine  func(context.Context) (container.StepAPI, error)
 	// Builder connects to the engine that builds images (gazr build).
 	Builder func(context.Context) (deploy.BuildAPI, error)
+	// Services connects to the engine that runs the sidecar services.
+	Services func(context.Context) (sidecar.API, error)
 
 	Verb   string
 	Args   []string
@@ -53,21 +56,23 @@ var verbUsage = map[string]string{
 
 // notReady names verbs whose full behaviour is not built yet, with why.
 var notReady = map[string]string{
-	"watch":   "re-running on file changes",
-	"stop":    "stopping the project's services",
-	"destroy": "removing the project's services and volumes",
+	"watch": "re-running on file changes",
 }
 
 func verbCommands(f *Factory) []*cli.Command {
 	cmds := make([]*cli.Command, 0, len(config.Verbs))
 	for _, v := range config.Verbs {
+		if own, ok := verbCommandsOwn[v]; ok {
+			cmds = append(cmds, own(f))
+			continue
+		}
 		cmds = append(cmds, newCmdVerb(f, v))
 	}
 	return cmds
 }
 
 func newCmdVerb(f *Factory, verb string) *cli.Command {
-	opts := &VerbOptions{IO: f.IO, Project: f.LoadProject, Engine: f.Engine, Builder: f.builder, Verb: verb}
+	opts := &VerbOptions{IO: f.IO, Project: f.LoadProject, Engine: f.Engine, Builder: f.builder, Services: f.sidecarAPI, Verb: verb}
 	return &cli.Command{
 		Name:      verb,
 		Usage:     verbUsage[verb],

@@ -23,6 +23,10 @@ import (
 // Find tries them.
 var FileNames = []string{"compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"}
 
+// OverrideNames are the names of the development override, in the order
+// Load tries them when LoadOptions.Override is set.
+var OverrideNames = []string{"compose.override.yaml", "compose.override.yml", "docker-compose.override.yaml", "docker-compose.override.yml"}
+
 // ErrNotFound is wrapped by the error Load returns when the project
 // directory has none of FileNames.
 var ErrNotFound = errors.New("no compose file")
@@ -33,9 +37,14 @@ type LoadOptions struct {
 	Dir string
 	// Env is the deploy environment: when set, compose.<Env>.yaml (or .yml)
 	// in Dir, if present, is applied over the main file. "" loads the main
-	// file alone. compose.override.yaml is never applied: it usually holds
-	// development settings (source bind mounts), as with `docker stack`.
+	// file alone. compose.override.yaml is applied only with Override: it
+	// usually holds development settings (source bind mounts), which a
+	// deploy leaves out, as `docker stack` does.
 	Env string
+	// Override applies the main file's development override, as docker
+	// compose does by default: the first of OverrideNames present in Dir.
+	// Sidecar services and `gazr run` set it; deploys do not.
+	Override bool
 	// Name is the compose project name; "" lets compose-go pick one (the
 	// top-level `name`, else the directory name).
 	Name string
@@ -74,6 +83,15 @@ func Load(ctx context.Context, opts LoadOptions) (*types.Project, error) {
 	files, err := composeFiles(dir, opts.Env)
 	if err != nil {
 		return nil, err
+	}
+	if opts.Override {
+		override, err := findFirst(dir, OverrideNames)
+		if err != nil {
+			return nil, err
+		}
+		if override != "" {
+			files = append(files[:1:1], append([]string{override}, files[1:]...)...)
+		}
 	}
 	po, err := cli.NewProjectOptions(files,
 		cli.WithWorkingDirectory(dir),

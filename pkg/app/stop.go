@@ -1,0 +1,80 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/urfave/cli/v3"
+
+	"github.com/gazr-io/gazr/pkg/iostreams"
+	"github.com/gazr-io/gazr/pkg/plan"
+	"github.com/gazr-io/gazr/pkg/sidecar"
+)
+
+// StopOptions are the inputs of `gazr stop`.
+type StopOptions struct {
+	IO       *iostreams.IOStreams
+	Project  func() (*Project, error)
+	Services func(context.Context) (sidecar.API, error)
+	// Verb runs the project's own stop verb, when it defines one.
+	Verb *VerbOptions
+}
+
+func newCmdStop(f *Factory) *cli.Command {
+	opts := &StopOptions{IO: f.IO, Project: f.LoadProject, Services: f.sidecarAPI,
+		Verb: &VerbOptions{IO: f.IO, Project: f.LoadProject, Engine: f.Engine, Builder: f.builder, Services: f.sidecarAPI, Verb: "stop"}}
+	return &cli.Command{
+		Name:      "stop",
+		Usage:     verbUsage["stop"],
+		UsageText: "gazr stop",
+		Category:  "verbs",
+		Description: "Stops the project's sidecar services (they stay up between runs otherwise);\n" +
+			"their containers, network and volumes are kept, and the next verb that\n" +
+			"needs them starts them again. A [verbs.stop] of the project runs first.\n\n" +
+			"Examples:\n" +
+			"  $ gazr stop",
+		Action: func(ctx context.Context, cmd *cli.Command) error {
+			if cmd.Args().Len() > 0 {
+				return &UsageError{Err: fmt.Errorf("unexpected argument %q: gazr stop stops all of the project's services", cmd.Args().First())}
+			}
+			opts.Verb.Args = f.ExtraArgs
+			return runStop(ctx, opts)
+		},
+	}
+}
+
+func runStop(ctx context.Context, opts *StopOptions) error {
+	p, err := opts.Project()
+	if err != nil {
+		return err
+	}
+	if err := runOwnVerb(ctx, opts.Verb, p); err != nil {
+		return err
+	}
+	api, err := opts.Services(ctx)
+	if err != nil {
+		return err
+	}
+	stopped, err := newManager(opts.IO, api, p.Config.Name).Stop(ctx)
+	if len(stopped) > 0 {
+		fmt.Fprintf(opts.IO.Out, "stopped %s\n", strings.Join(stopped, ", "))
+	} else if err == nil {
+		fmt.Fprintf(opts.IO.Out, "nothing to stop: no service of project %s is running\n", p.Config.Name)
+	}
+	return err
+}
+
+// runOwnVerb runs the project's own definition of a verb that gazr also
+// implements (stop, destroy), before gazr's part; nothing when the
+// project defines none.
+func runOwnVerb(ctx context.Context, opts *VerbOptions, p *Project) error {
+	if !plan.Defined(p.Config, p.Convention, opts.Verb) {
+		return nil
+	}
+	pl, err := plan.Resolve(p.Config, p.Convention, opts.Verb, plan.Options{Args: opts.Args, User: hostUser(), Version: Version})
+	if err != nil {
+		return err
+	}
+	return runPlan(ctx, opts, pl)
+}
