@@ -100,6 +100,8 @@ func runApp(ctx context.Context, opts *RunOptions, p *Project, proj *types.Proje
 	warm := warmServices(p, proj)
 	since := time.Now()
 	if _, err := m.Up(ctx, proj, names); err != nil {
+		// Up leaves the services that got healthy: not the app's.
+		stopApp(opts, m, all, warm)
 		return err
 	}
 	if ports, err := m.Published(ctx, all); err == nil {
@@ -111,16 +113,19 @@ func runApp(ctx context.Context, opts *RunOptions, p *Project, proj *types.Proje
 	}
 	fmt.Fprintf(io.ErrOut, "%s running %s; Ctrl-C stops\n", cs.Green("✔"), strings.Join(all, ", "))
 	exit, err := m.Follow(ctx, all, since, io.Out)
-	if err != nil {
-		return err
-	}
 	if exit != nil {
 		fmt.Fprintf(io.ErrOut, "%s %s exited with code %d; stopping\n", cs.Yellow("■"), exit.Service, exit.Code)
 	}
+	// Whatever ended the run (Ctrl-C, an exit, a failure to follow), the
+	// app does not outlive it.
 	stopApp(opts, m, all, warm)
 	switch {
-	case exit == nil:
+	case ctx.Err() != nil:
 		return ctx.Err()
+	case err != nil:
+		return err
+	case exit == nil:
+		return nil
 	case exit.Code != 0:
 		return &SilentError{Code: exit.Code}
 	}

@@ -48,6 +48,9 @@ func startServices(ctx context.Context, opts *VerbOptions, pl *plan.Plan) error 
 		return err
 	}
 	network, err := newManager(opts.IO, api, pl.Project).Up(ctx, proj, names)
+	if errors.Is(err, context.Canceled) {
+		fmt.Fprintf(opts.IO.ErrOut, "%s services interrupted; those not healthy yet were removed\n", opts.IO.ColorScheme().Yellow("■"))
+	}
 	if err != nil {
 		return err
 	}

@@ -193,4 +193,3 @@ func TestPrintRemoved(t *testing.T) {
 		t.Errorf("empty output = %q", out)
 	}
 }
-

@@ -3,7 +3,6 @@ package sidecar
 import (
 	"fmt"
 	"maps"
-	"net/netip"
 	"slices"
 	"time"
 
@@ -13,10 +12,15 @@ import (
 	"github.com/moby/moby/client"
 )
 
-// DefaultHealthInterval is the interval of a compose healthcheck that sets
-// none (the engine's own default is 30s, so a cold start would wait half a
-// minute for the first probe).
-const DefaultHealthInterval = time.Second
+// Defaults of a compose healthcheck that sets no interval. The engine's
+// own interval is 30s, so a cold start would wait half a minute for the
+// first probe: gazr probes every second instead, and gives the service
+// a start period of a minute, during which failures do not count (a
+// success ends it), unless the healthcheck sets start_period.
+const (
+	DefaultHealthInterval    = time.Second
+	DefaultHealthStartPeriod = time.Minute
+)
 
 // Target is where and from what a service's container is created: the
 // parts of its definition that are not in the compose file.
@@ -196,14 +200,21 @@ func healthcheck(h *types.HealthCheckConfig) (*container.HealthConfig, error) {
 	}
 	out := &container.HealthConfig{
 		Test:        h.Test,
-		Interval:    DefaultHealthInterval,
+		Interval:    duration(h.Interval),
 		Timeout:     duration(h.Timeout),
 		StartPeriod: duration(h.StartPeriod),
 	}
-	if h.Interval != nil {
-		out.Interval = duration(h.Interval)
-	} else if h.StartInterval != nil {
-		out.Interval = duration(h.StartInterval)
+	if h.Interval == nil {
+		// Probe often, but keep about the patience of the engine's
+		// default (3 failures 30s apart) before a slow start counts as
+		// a failure: failures in the start period do not count.
+		out.Interval = DefaultHealthInterval
+		if h.StartInterval != nil {
+			out.Interval = duration(h.StartInterval)
+		}
+		if h.StartPeriod == nil {
+			out.StartPeriod = DefaultHealthStartPeriod
+		}
 	}
 	if h.Retries != nil {
 		out.Retries = int(*h.Retries)
@@ -216,99 +227,4 @@ func duration(d *types.Duration) time.Duration {
 		return 0
 	}
 	return time.Duration(*d)
-}
-
-// hostConfig is the host-dependent part of the configuration, less mounts.
-func hostConfig(svc types.ServiceConfig, t Target) (*container.HostConfig, error) {
-	_, bindings, err := ports(svc)
-	if err != nil {
-		return nil, err
-	}
-	restart, err := restartPolicy(svc.Restart)
-	if err != nil {
-		return nil, err
-	}
-	dns := make([]netip.Addr, 0, len(svc.DNS))
-	for _, s := range svc.DNS {
-		a, err := netip.ParseAddr(s)
-		if err != nil {
-			return nil, fmt.Errorf("dns: %q is not an IP address", s)
-		}
-		dns = append(dns, a)
-	}
-	hc := &container.HostConfig{
-		NetworkMode:    container.NetworkMode(t.Network),
-		PortBindings:   bindings,
-		RestartPolicy:  restart,
-		Init:           svc.Init,
-		CapAdd:         svc.CapAdd,
-		CapDrop:        svc.CapDrop,
-		Privileged:     svc.Privileged,
-		ReadonlyRootfs: svc.ReadOnly,
-		SecurityOpt:    svc.SecurityOpt,
-		GroupAdd:       svc.GroupAdd,
-		ExtraHosts:     svc.ExtraHosts.AsList(":"),
-		DNSSearch:      svc.DNSSearch,
-		DNSOptions:     svc.DNSOpts,
-		Sysctls:        svc.Sysctls,
-		ShmSize:        int64(svc.ShmSize),
-		OomScoreAdj:    int(svc.OomScoreAdj),
-		Tmpfs:          tmpfsList(svc.Tmpfs),
-	}
-	if len(dns) > 0 {
-		hc.DNS = dns
-	}
-	hc.Resources = resources(svc)
-	return hc, nil
-}
-
-func restartPolicy(s string) (container.RestartPolicy, error) {
-	switch s {
-	case "", "no":
-		return container.RestartPolicy{}, nil
-	case "always", "unless-stopped", "on-failure":
-		return container.RestartPolicy{Name: container.RestartPolicyMode(s)}, nil
-	}
-	p, err := parseOnFailure(s)
-	if err != nil {
-		return container.RestartPolicy{}, fmt.Errorf("restart: %q is none of no, always, unless-stopped, on-failure[:max-retries]", s)
-	}
-	return p, nil
-}
-
-func parseOnFailure(s string) (container.RestartPolicy, error) {
-	var n int
-	if _, err := fmt.Sscanf(s, "on-failure:%d", &n); err != nil || n < 0 {
-		return container.RestartPolicy{}, fmt.Errorf("bad restart policy")
-	}
-	return container.RestartPolicy{Name: container.RestartPolicyOnFailure, MaximumRetryCount: n}, nil
-}
-
-// resources are the service's limits: mem_limit, cpus, pids_limit and
-// ulimits, or deploy.resources.limits where those are unset.
-func resources(svc types.ServiceConfig) container.Resources {
-	r := container.Resources{Memory: int64(svc.MemLimit), NanoCPUs: int64(svc.CPUS * 1e9)}
-	if svc.PidsLimit != 0 {
-		r.PidsLimit = &svc.PidsLimit
-	}
-	if d := svc.Deploy; d != nil && d.Resources.Limits != nil {
-		if r.Memory == 0 {
-			r.Memory = int64(d.Resources.Limits.MemoryBytes)
-		}
-		if r.NanoCPUs == 0 {
-			r.NanoCPUs = int64(float64(d.Resources.Limits.NanoCPUs) * 1e9)
-		}
-		if r.PidsLimit == nil && d.Resources.Limits.Pids != 0 {
-			r.PidsLimit = &d.Resources.Limits.Pids
-		}
-	}
-	for _, name := range slices.Sorted(maps.Keys(svc.Ulimits)) {
-		u := svc.Ulimits[name]
-		soft, hard := int64(u.Soft), int64(u.Hard)
-		if u.Single != 0 {
-			soft, hard = int64(u.Single), int64(u.Single)
-		}
-		r.Ulimits = append(r.Ulimits, &container.Ulimit{Name: name, Soft: soft, Hard: hard})
-	}
-	return r
 }

@@ -142,7 +142,7 @@ func TestConvert(t *testing.T) {
 			yaml: "services:\n  db:\n    image: postgres:15\n    healthcheck:\n      test: pg_isready\n      retries: 5\n      timeout: 3s\n",
 			check: func(t *testing.T, _ *types.Project, s *Spec) {
 				eq(t, "healthcheck", s.Create.Config.Healthcheck, &container.HealthConfig{Test: []string{"CMD-SHELL", "pg_isready"},
-					Interval: DefaultHealthInterval, Timeout: 3 * time.Second, Retries: 5})
+					Interval: DefaultHealthInterval, StartPeriod: DefaultHealthStartPeriod, Timeout: 3 * time.Second, Retries: 5})
 			},
 		},
 		{

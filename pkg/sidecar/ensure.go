@@ -62,10 +62,12 @@ func (u *upRun) ensure(ctx context.Context, name string, st *serviceState) error
 			defer cancel()
 			_ = m.removeContainer(cctx, id, false)
 			u.track(name, "")
+			m.removeVolumes(cctx, u.untrackVolumes(name))
 		}
 		return err
 	}
 	u.track(name, "")
+	u.untrackVolumes(name)
 	if note != "" && note != "reused" {
 		note = " (" + note + ")"
 	} else {
@@ -135,7 +137,9 @@ func (m *Manager) readyNow(ctx context.Context, id string, until readiness) (str
 // taken over when it is gazr's.
 func (u *upRun) create(ctx context.Context, spec *Spec) (string, error) {
 	m := u.m
-	if err := m.ensureVolumes(ctx, spec); err != nil {
+	vols, err := m.ensureVolumes(ctx, spec)
+	u.trackVolumes(spec.Service, vols)
+	if err != nil {
 		return "", err
 	}
 	res, err := m.API.ContainerCreate(ctx, spec.Create)

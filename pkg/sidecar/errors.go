@@ -44,7 +44,8 @@ func (e *ImageError) Unwrap() error { return e.Err }
 // HealthError is a service that did not become healthy. Its first line
 // says why; the lines after it hold the last health probe's output and
 // the service's last log lines. Its container was removed (a broken
-// container is never reused), its volumes kept.
+// container is never reused), and so were the volumes Up had just created
+// for it; volumes that held data before are kept.
 type HealthError struct {
 	Service string
 	// Reason says what went wrong ("its health check failed 3 times").
@@ -59,7 +60,7 @@ type HealthError struct {
 
 func (e *HealthError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "service %s did not become healthy: %s (its container was removed, its volumes kept); fix the service or its healthcheck in the compose file, then run again",
+	fmt.Fprintf(&b, "service %s did not become healthy: %s (its container was removed, and the volumes created for it just now); fix the service or its healthcheck in the compose file, then run again",
 		e.Service, e.Reason)
 	if p := strings.TrimSpace(e.Probe); p != "" {
 		fmt.Fprintf(&b, "\nlast health probe (exit code %d):", e.ProbeExit)

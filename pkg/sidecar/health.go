@@ -28,6 +28,10 @@ const (
 // logLines is how many of its last log lines a failing service reports.
 const logLines = 20
 
+// settle is how long a service without a health check must stay running
+// to count as started.
+const settle = 300 * time.Millisecond
+
 // waitReady polls the container until it is ready. It returns what it
 // became ("healthy", "running", "completed") or a *HealthError saying why
 // it never will, with the last probe's output and the last log lines.
@@ -35,7 +39,10 @@ func (m *Manager) waitReady(ctx context.Context, id, service string, until readi
 	ctx, cancel := context.WithTimeout(ctx, m.timeout())
 	defer cancel()
 	delay := 50 * time.Millisecond
-	var last mcontainer.State
+	var (
+		last         mcontainer.State
+		runningSince time.Time
+	)
 poll:
 	for {
 		res, err := m.API.ContainerInspect(ctx, id, client.ContainerInspectOptions{})
@@ -50,11 +57,17 @@ poll:
 			return "", fmt.Errorf("service %s: the engine reports no state", service)
 		}
 		last = *st
-		if done, kind, reason := verdict(st, until); done {
-			if reason == "" {
-				return kind, nil
-			}
+		done, kind, reason := verdict(st, until)
+		switch {
+		case done && reason != "":
 			return "", m.healthError(id, service, reason, st)
+		case done && kind == "running" && runningSince.IsZero():
+			// Without a health check, running is all there is to wait
+			// for; a service that crashes on start is caught if it
+			// stays up a moment first.
+			runningSince = time.Now()
+		case done && (kind != "running" || time.Since(runningSince) >= settle):
+			return kind, nil
 		}
 		timer := time.NewTimer(delay)
 		select {

@@ -42,6 +42,9 @@ func (m *Manager) Follow(ctx context.Context, names []string, since time.Time, w
 	)
 	for i, name := range names {
 		insp, err := m.API.ContainerInspect(ctx, ContainerName(m.Project, name), client.ContainerInspectOptions{})
+		if ctx.Err() != nil {
+			return nil, nil
+		}
 		if err != nil {
 			return nil, fmt.Errorf("service %s: %w", name, err)
 		}

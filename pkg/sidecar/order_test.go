@@ -121,7 +121,7 @@ func TestVerdict(t *testing.T) {
 func TestHealthErrorMessage(t *testing.T) {
 	e := &HealthError{Service: "db", Reason: "its health check failed 3 times in a row", Probe: "no response\n", ProbeExit: 1,
 		Logs: []string{"starting", "FATAL: bad config"}}
-	want := "service db did not become healthy: its health check failed 3 times in a row (its container was removed, its volumes kept); " +
+	want := "service db did not become healthy: its health check failed 3 times in a row (its container was removed, and the volumes created for it just now); " +
 		"fix the service or its healthcheck in the compose file, then run again\n" +
 		"last health probe (exit code 1):\n  no response\n" +
 		"last log lines of db:\n  starting\n  FATAL: bad config"

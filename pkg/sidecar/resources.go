@@ -59,26 +59,34 @@ func (m *Manager) removeNetworkIfUnused(ctx context.Context) error {
 	return nil
 }
 
-// ensureVolumes creates the spec's missing named volumes. An external one
-// must exist.
-func (m *Manager) ensureVolumes(ctx context.Context, s *Spec) error {
+// ensureVolumes creates the spec's missing named volumes and returns
+// those it created. An external one must exist.
+func (m *Manager) ensureVolumes(ctx context.Context, s *Spec) (created []string, err error) {
 	for _, v := range s.Volumes {
 		_, err := m.API.VolumeInspect(ctx, v.Name, client.VolumeInspectOptions{})
 		if err == nil {
 			continue
 		}
 		if !cerrdefs.IsNotFound(err) {
-			return fmt.Errorf("service %s: volume %s: %w", s.Service, v.Name, err)
+			return created, fmt.Errorf("service %s: volume %s: %w", s.Service, v.Name, err)
 		}
 		if v.External {
-			return fmt.Errorf("service %s: external volume %q does not exist: create it (docker volume create %s) or drop external: true", s.Service, v.Name, v.Name)
+			return created, fmt.Errorf("service %s: external volume %q does not exist: create it (docker volume create %s) or drop external: true", s.Service, v.Name, v.Name)
 		}
 		_, err = m.API.VolumeCreate(ctx, client.VolumeCreateOptions{Name: v.Name, Driver: v.Driver, DriverOpts: v.DriverOpts, Labels: v.Labels})
 		if err != nil {
-			return fmt.Errorf("service %s: create volume %s: %w", s.Service, v.Name, err)
+			return created, fmt.Errorf("service %s: create volume %s: %w", s.Service, v.Name, err)
 		}
+		created = append(created, v.Name)
 	}
-	return nil
+	return created, nil
+}
+
+// removeVolumes removes volumes, leaving those still in use.
+func (m *Manager) removeVolumes(ctx context.Context, names []string) {
+	for _, v := range names {
+		_, _ = m.API.VolumeRemove(ctx, v, client.VolumeRemoveOptions{})
+	}
 }
 
 // imageOf returns the image a service runs, building it when the service

@@ -38,7 +38,8 @@ func (m *Manager) Up(ctx context.Context, p *types.Project, names []string) (str
 	if err != nil {
 		return "", err
 	}
-	u := &upRun{m: m, sel: sel, network: network, created: map[string]string{}, states: map[string]*serviceState{}}
+	u := &upRun{m: m, sel: sel, network: network, created: map[string]string{},
+		volumes: map[string][]string{}, states: map[string]*serviceState{}}
 	if err := u.run(ctx); err != nil {
 		cctx, cancel := cleanupContext()
 		defer cancel()
@@ -58,7 +59,8 @@ type upRun struct {
 	network string
 
 	mu      sync.Mutex
-	created map[string]string // service → container created by this Up, until it is ready
+	created map[string]string   // service → container created by this Up, until it is ready
+	volumes map[string][]string // service → volumes created by this Up, until it is ready
 	states  map[string]*serviceState
 }
 
@@ -170,8 +172,26 @@ func (u *upRun) track(name, id string) {
 	}
 }
 
+// trackVolumes records the volumes this Up created for a service: a
+// service that never gets ready leaves none (a half-initialised database
+// would be taken for a ready one next time).
+func (u *upRun) trackVolumes(name string, vols []string) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	u.volumes[name] = append(u.volumes[name], vols...)
+}
+
+// untrackVolumes forgets, and returns, the volumes created for a service.
+func (u *upRun) untrackVolumes(name string) []string {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	vols := u.volumes[name]
+	delete(u.volumes, name)
+	return vols
+}
+
 // removeUnready removes the containers this Up created that never became
-// ready.
+// ready, then the volumes it created for them.
 func (u *upRun) removeUnready(ctx context.Context) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
@@ -180,6 +200,10 @@ func (u *upRun) removeUnready(ctx context.Context) {
 			fmt.Fprintf(u.m.out(), "gazr: warning: service %s: %v\n", name, err)
 		}
 		delete(u.created, name)
+	}
+	for name, vols := range u.volumes {
+		u.m.removeVolumes(ctx, vols)
+		delete(u.volumes, name)
 	}
 }
 
