@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"math/rand/v2"
 	"net/http"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -40,35 +42,18 @@ var templateImages = map[string]string{
 // project are removed.
 func TestTemplates(t *testing.T) {
 	requireEngine(t)
-	requireImages(t, templateImages)
+	requireImages(t, slices.Collect(maps.Values(templateImages)))
 	testscript.Run(t, testscript.Params{
 		Dir:                 filepath.Join("testdata", "templates"),
 		RequireExplicitExec: true,
 		Setup:               templatesSetup,
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"leftovers":   cmdLeftovers,
-			"volume":      cmdVolume,
-			"image":       cmdImage,
-			"waithttp":    cmdWaitHTTP,
-			"waithealthy": cmdWaitHealthy,
-			"sleep":       cmdSleep,
+			"leftovers": cmdLeftovers,
+			"volume":    cmdVolume,
+			"image":     cmdImage,
+			"waithttp":  cmdWaitHTTP,
 		},
 	})
-}
-
-func requireImages(t *testing.T, images map[string]string) {
-	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
-	defer cancel()
-	cli, err := container.Connect(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cli.Close()
-	for _, img := range images {
-		if _, err := cli.ImageInspect(ctx, img); err != nil {
-			t.Fatalf("test image %s is missing (%v): run integration/images/build.sh", img, err)
-		}
-	}
 }
 
 func templatesSetup(env *testscript.Env) error {
@@ -215,33 +200,4 @@ func cmdWaitHTTP(ts *testscript.TestScript, neg bool, args []string) {
 		}
 	}
 	ts.Fatalf("GET %s: no 200 matching %q in 3m; last: %s", args[0], args[1], last)
-}
-
-// waithealthy service — wait (up to 3 minutes) until the container of
-// $PROJECT's compose service is healthy by its health check.
-func cmdWaitHealthy(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) != 1 {
-		ts.Fatalf("usage: waithealthy service")
-	}
-	cli := engine(ts)
-	defer cli.Close()
-	ctx := context.Background()
-	label := client.Filters{}.Add("label", container.LabelProject+"="+ts.Getenv("PROJECT")).Add("label", "io.gazr.service="+args[0])
-	state := "no container"
-	for deadline := time.Now().Add(3 * time.Minute); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
-		cs, err := cli.ContainerList(ctx, client.ContainerListOptions{All: true, Filters: label})
-		ts.Check(err)
-		if len(cs.Items) == 0 {
-			continue
-		}
-		res, err := cli.ContainerInspect(ctx, cs.Items[0].ID, client.ContainerInspectOptions{})
-		ts.Check(err)
-		if st := res.Container.State; st != nil && st.Health != nil {
-			state = string(st.Health.Status)
-			if state == "healthy" {
-				return
-			}
-		}
-	}
-	ts.Fatalf("service %s of %s: not healthy after 3m (%s)", args[0], ts.Getenv("PROJECT"), state)
 }
