@@ -73,8 +73,9 @@ func templatesSetup(env *testscript.Env) error {
 		return err
 	}
 	env.Setenv("APP_PORT", strconv.Itoa(port))
+	start := time.Now()
 	env.Defer(func() {
-		if err := removeProject(project); err != nil {
+		if err := removeProject(project, start); err != nil {
 			env.T().Log(err)
 		}
 	})
@@ -82,9 +83,10 @@ func templatesSetup(env *testscript.Env) error {
 }
 
 // removeProject removes what a script's project may have left on the
-// engine: the images gazr build tagged <project>/..., and the containers,
-// networks and volumes labelled with the project.
-func removeProject(project string) error {
+// engine: the images gazr build and gazr run tagged <project>/..., the
+// untagged build stages of its multi-stage builds made since start, and
+// the containers, networks and volumes labelled with the project.
+func removeProject(project string, start time.Time) error {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	cli, err := container.Connect(ctx)
@@ -125,10 +127,51 @@ func removeProject(project string) error {
 			errs = append(errs, err.Error())
 		}
 	}
+	stages, err := buildStages(ctx, cli, start)
+	if err != nil {
+		errs = append(errs, err.Error())
+	}
+	for _, id := range stages {
+		if _, err := cli.ImageRemove(ctx, id, client.ImageRemoveOptions{PruneChildren: true}); err != nil {
+			errs = append(errs, err.Error())
+		}
+	}
 	if len(errs) > 0 {
 		return fmt.Errorf("clean-up of project %s: %s", project, strings.Join(errs, "; "))
 	}
 	return nil
+}
+
+// buildStageMarker is in the history of go-http's build stage (its
+// Dockerfile's `go build ... -o /out/service`).
+const buildStageMarker = "-o /out/service"
+
+// buildStages finds the build stages of go-http images built since start.
+// The legacy builder keeps a multi-stage build's earlier stages as untagged
+// (dangling) images, as build cache; the final image, FROM scratch, is not
+// their child, so removing it leaves them (~500 MB each).
+func buildStages(ctx context.Context, cli *client.Client, start time.Time) ([]string, error) {
+	res, err := cli.ImageList(ctx, client.ImageListOptions{Filters: client.Filters{}.Add("dangling", "true")})
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, img := range res.Items {
+		if time.Unix(img.Created, 0).Before(start.Add(-time.Second)) {
+			continue
+		}
+		h, err := cli.ImageHistory(ctx, img.ID)
+		if err != nil {
+			continue // removed meanwhile
+		}
+		for _, layer := range h.Items {
+			if strings.Contains(layer.CreatedBy, buildStageMarker) {
+				ids = append(ids, img.ID)
+				break
+			}
+		}
+	}
+	return ids, nil
 }
 
 // projectImages lists the tags <project>/<anything>:<tag> on the engine.
