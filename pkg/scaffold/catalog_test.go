@@ -42,6 +42,9 @@ func TestLookup(t *testing.T) {
 		{"rust", "", `unknown template "rust" (known: go-http, node-http, python-http; see gazr new --list)`},
 		{"", "", `no template given (known: go-http, node-http, python-http; see gazr new --list)`},
 		{"Go", "", `unknown template "Go"; did you mean "go"?`},
+		{"../go-http", "", `unknown template "../go-http"`},
+		{"go-http/", "", `unknown template "go-http/"`},
+		{"templates.toml", "", `unknown template "templates.toml"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
