@@ -50,7 +50,8 @@ func newRootCmd(f *Factory) *cli.Command {
 		Usage:   "one front door to every repository: its verbs, run in containers",
 		Version: Version,
 		UsageText: "gazr [-C <dir>] <verb> [--dry-run] [-- <args>...]\n" +
-			"gazr list | explain <verb> | doctor | init [--write-config]",
+			"gazr list | explain <verb> | doctor | init [--write-config]\n" +
+			"gazr new <template> <dir>",
 		Description: "gazr finds .gazr.toml (walking up from the current directory) or detects the\n" +
 			"project's convention, and runs each verb as a step in a container.\n\n" +
 			"Examples:\n" +
@@ -86,7 +87,7 @@ func newRootCmd(f *Factory) *cli.Command {
 		EnableShellCompletion: false,
 	}
 	root.Commands = append(root.Commands, verbCommands(f)...)
-	root.Commands = append(root.Commands, newCmdList(f), newCmdExplain(f), newCmdDoctor(f))
+	root.Commands = append(root.Commands, newCmdList(f), newCmdExplain(f), newCmdDoctor(f), newCmdNew(f))
 	root.Commands = append(root.Commands, newCmdDeploy(f), newCmdStatus(f), newCmdRollback(f),
 		newCmdHistory(f), newCmdLogs(f), newCmdScale(f), newCmdUnlock(f))
 	for _, c := range root.Commands {
@@ -99,7 +100,7 @@ func newRootCmd(f *Factory) *cli.Command {
 }
 
 func unknownCommand(name string) error {
-	known := append([]string{"list", "explain", "doctor", "deploy", "status", "rollback", "history", "logs", "scale", "unlock"}, config.Verbs...)
+	known := append([]string{"list", "explain", "doctor", "new", "deploy", "status", "rollback", "history", "logs", "scale", "unlock"}, config.Verbs...)
 	hint := ""
 	if s := config.Suggest(name, known); s != "" {
 		hint = fmt.Sprintf("; did you mean %q?", s)

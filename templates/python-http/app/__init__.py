@@ -1,0 +1,1 @@
+"""An HTTP service: GET /health and GET /hello."""
