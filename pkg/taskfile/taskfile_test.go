@@ -81,8 +81,8 @@ includes:
 tasks:
   build: go build
 `,
-			"docs/Taskfile.yml": "version: '3'\ntasks:\n  serve: x\n",
-			"lib/Tasks.yml":     "version: '3'\ntasks:\n  gen: x\n  skip: x\n",
+			"docs/Taskfile.yml":  "version: '3'\ntasks:\n  serve: x\n",
+			"lib/Tasks.yml":      "version: '3'\ntasks:\n  gen: x\n  skip: x\n",
 			"priv/taskfile.yaml": "version: '3'\ntasks:\n  secret: x\n",
 		}, "docs:serve @docs/Taskfile.yml:3\ngen @lib/Tasks.yml:3\npriv:secret internal @priv/taskfile.yaml:3\nbuild @Taskfile.yml:15\n"},
 		{"nested includes", map[string]string{
