@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -17,12 +18,15 @@ import (
 type ExplainOptions struct {
 	IO      *iostreams.IOStreams
 	Project func() (*Project, error)
-	Verb    string
-	Args    []string
+	// TaskHelper finds the gazr-task helper (Taskfile projects); nil
+	// looks for it next to gazr.
+	TaskHelper func() (string, error)
+	Verb       string
+	Args       []string
 }
 
 func newCmdExplain(f *Factory) *cli.Command {
-	opts := &ExplainOptions{IO: f.IO, Project: f.LoadProject}
+	opts := &ExplainOptions{IO: f.IO, Project: f.LoadProject, TaskHelper: f.TaskHelper}
 	return &cli.Command{
 		Name:      "explain",
 		Usage:     "show the resolved plan of a verb, with the origin of each value",
@@ -41,18 +45,29 @@ func newCmdExplain(f *Factory) *cli.Command {
 }
 
 func runExplain(_ context.Context, opts *ExplainOptions) error {
+	var p *Project
 	if !config.IsVerb(opts.Verb) {
-		hint := ""
-		if s := config.Suggest(opts.Verb, config.Verbs); s != "" {
-			hint = fmt.Sprintf("; did you mean %q?", s)
+		// A project verb (a Taskfile task) needs the project to be known.
+		var err error
+		if p, err = opts.Project(); err != nil {
+			return err
 		}
-		return &UsageError{Err: fmt.Errorf("unknown verb %q%s", opts.Verb, hint)}
+		extra := projectVerbs(p, nil)
+		if !slices.Contains(extra, opts.Verb) {
+			hint := ""
+			if s := config.Suggest(opts.Verb, append(slices.Clone(config.Verbs), extra...)); s != "" {
+				hint = fmt.Sprintf("; did you mean %q?", s)
+			}
+			return &UsageError{Err: fmt.Errorf("unknown verb %q%s", opts.Verb, hint)}
+		}
 	}
-	p, err := opts.Project()
-	if err != nil {
-		return err
+	if p == nil {
+		var err error
+		if p, err = opts.Project(); err != nil {
+			return err
+		}
 	}
-	pl, err := plan.Resolve(p.Config, p.Convention, opts.Verb, plan.Options{Args: opts.Args, User: hostUser(), Version: Version})
+	pl, err := resolvePlan(p, opts.Verb, opts.Args, opts.TaskHelper, false)
 	if err != nil {
 		return err
 	}
@@ -97,7 +112,11 @@ func printPlan(io *iostreams.IOStreams, pl *plan.Plan) error {
 			if m.ReadOnly {
 				mode = "ro"
 			}
-			fmt.Fprintf(w, "  mount\t%s -> %s (bind, %s)\t%s\n", m.Source, m.Target, mode, m.Origin)
+			src := m.Source
+			if src == "" {
+				src = "(not found)"
+			}
+			fmt.Fprintf(w, "  mount\t%s -> %s (bind, %s)\t%s\n", src, m.Target, mode, m.Origin)
 		}
 		fmt.Fprintf(w, "  mount\ttmpfs -> %s (HOME)\t%s\n", plan.HomeDir, plan.OriginGazr)
 		for _, c := range s.Caches {

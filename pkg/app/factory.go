@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"sync"
@@ -10,6 +11,7 @@ import (
 	"github.com/gazr-io/gazr/pkg/container"
 	"github.com/gazr-io/gazr/pkg/convention"
 	"github.com/gazr-io/gazr/pkg/iostreams"
+	"github.com/gazr-io/gazr/pkg/taskfile"
 )
 
 // Factory holds what commands share, each dependency created on first use
@@ -22,6 +24,12 @@ type Factory struct {
 	ExtraArgs []string
 	// Engine connects to the container engine.
 	Engine func(context.Context) (container.StepAPI, error)
+	// TaskHelper finds the gazr-task helper that runs Taskfile tasks.
+	TaskHelper func() (string, error)
+
+	// commands are the names of the root's commands, which win over
+	// project verbs of the same name.
+	commands []string
 }
 
 func newFactory(io *iostreams.IOStreams, extra []string) *Factory {
@@ -31,9 +39,10 @@ func newFactory(io *iostreams.IOStreams, extra []string) *Factory {
 		err  error
 	)
 	return &Factory{
-		IO:        io,
-		Dir:       ".",
-		ExtraArgs: extra,
+		IO:         io,
+		Dir:        ".",
+		ExtraArgs:  extra,
+		TaskHelper: taskfile.FindHelper,
 		Engine: func(ctx context.Context) (container.StepAPI, error) {
 			once.Do(func() {
 				cli, cerr := container.Connect(ctx)
@@ -70,8 +79,9 @@ func (f *Factory) LoadProject() (*Project, error) {
 	case "":
 		p.Convention, err = convention.Detect(cfg.Root)
 	default:
-		p.Convention, err = convention.ByName(cfg.Convention)
-		if err != nil {
+		p.Convention, err = convention.At(cfg.Root, cfg.Convention)
+		var located *config.Error
+		if err != nil && !errors.As(err, &located) {
 			err = &config.Error{Path: cfg.Path, Pos: cfg.Pos["convention"], Msg: err.Error()}
 		}
 	}

@@ -23,6 +23,9 @@ type VerbOptions struct {
 	Engine  func(context.Context) (container.StepAPI, error)
 	// Builder connects to the engine that builds images (gazr build).
 	Builder func(context.Context) (deploy.BuildAPI, error)
+	// TaskHelper finds the gazr-task helper (Taskfile projects); nil
+	// looks for it next to gazr.
+	TaskHelper func() (string, error)
 
 	Verb   string
 	Args   []string
@@ -67,7 +70,7 @@ func verbCommands(f *Factory) []*cli.Command {
 }
 
 func newCmdVerb(f *Factory, verb string) *cli.Command {
-	opts := &VerbOptions{IO: f.IO, Project: f.LoadProject, Engine: f.Engine, Builder: f.builder, Verb: verb}
+	opts := &VerbOptions{IO: f.IO, Project: f.LoadProject, Engine: f.Engine, Builder: f.builder, TaskHelper: f.TaskHelper, Verb: verb}
 	return &cli.Command{
 		Name:      verb,
 		Usage:     verbUsage[verb],
@@ -99,7 +102,7 @@ func runVerb(ctx context.Context, opts *VerbOptions) error {
 	if opts.Verb == "build" {
 		return runBuild(ctx, opts, p)
 	}
-	pl, err := plan.Resolve(p.Config, p.Convention, opts.Verb, plan.Options{Args: opts.Args, User: hostUser(), Version: Version})
+	pl, err := resolvePlan(p, opts.Verb, opts.Args, opts.TaskHelper, !opts.DryRun)
 	if err != nil {
 		return err
 	}
