@@ -154,9 +154,9 @@ func TestRunDryRun(t *testing.T) {
 }
 
 func TestRunNotReady(t *testing.T) {
-	err, _, _ := run(t, "watch")
+	err, _, _ := run(t, "stop")
 	if err == nil || !strings.Contains(err.Error(), "is not ready yet") {
-		t.Errorf("gazr watch: err = %v, want not ready yet", err)
+		t.Errorf("gazr stop: err = %v, want not ready yet", err)
 	}
 }
 

@@ -56,7 +56,6 @@ var verbUsage = map[string]string{
 
 // notReady names verbs whose full behaviour is not built yet, with why.
 var notReady = map[string]string{
-	"watch":   "re-running on file changes",
 	"stop":    "stopping the project's services",
 	"destroy": "removing the project's services and volumes",
 }
@@ -64,6 +63,10 @@ var notReady = map[string]string{
 func verbCommands(f *Factory) []*cli.Command {
 	cmds := make([]*cli.Command, 0, len(config.Verbs))
 	for _, v := range config.Verbs {
+		if v == "watch" {
+			cmds = append(cmds, newCmdWatch(f))
+			continue
+		}
 		cmds = append(cmds, newCmdVerb(f, v))
 	}
 	return cmds

@@ -52,7 +52,7 @@ func TestRunVerbDryRunGroup(t *testing.T) {
 }
 
 func TestRunVerbNotReady(t *testing.T) {
-	for _, verb := range []string{"watch", "stop", "destroy"} {
+	for _, verb := range []string{"stop", "destroy"} {
 		t.Run(verb, func(t *testing.T) {
 			io, out, errOut := iostreams.Test()
 			for _, dry := range []bool{false, true} {
