@@ -31,17 +31,19 @@ import (
 )
 
 func main() {
-	os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+	os.Exit(run(context.Background(), "", os.Args[1:], os.Stdout, os.Stderr))
 }
 
-// run runs the tasks named in argv and returns the process exit code.
-func run(ctx context.Context, argv []string, stdout, stderr io.Writer) int {
+// run runs the tasks named in argv with the Taskfile found from dir (""
+// for the working directory, as task does) and returns the exit code.
+func run(ctx context.Context, dir string, argv []string, stdout, stderr io.Writer) int {
 	inv, err := parseArgs(argv)
 	if err != nil {
 		fmt.Fprintf(stderr, "gazr-task: %v\n", err)
 		return 2
 	}
 	e := task.NewExecutor(
+		task.WithDir(dir),
 		task.WithStdout(stdout),
 		task.WithStderr(stderr),
 		task.WithForce(inv.force),
