@@ -2,12 +2,15 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
 
 	"github.com/urfave/cli/v3"
 
+	"github.com/gazr-io/gazr/pkg/config"
 	"github.com/gazr-io/gazr/pkg/plan"
 	"github.com/gazr-io/gazr/pkg/taskfile"
 )
@@ -64,12 +67,19 @@ func projectVerbs(p *Project, commands []string) []string {
 
 // runProjectVerb runs `gazr <name>` for a name that is no gazr command:
 // one of the project's own verbs (a Taskfile task), else an unknown
-// command. A project that cannot be loaded (a broken Taskfile) says so.
+// command. A Taskfile that cannot be read says so.
 func runProjectVerb(ctx context.Context, f *Factory, cmd *cli.Command) error {
 	name, rest := cmd.Args().First(), cmd.Args().Tail()
 	p, err := f.LoadProject()
 	if err != nil {
-		return err
+		// A broken Taskfile hides the project's verbs: say so. Any other
+		// problem (a broken .gazr.toml) is for the verbs to report; the
+		// name is most likely a typo.
+		var ce *config.Error
+		if errors.As(err, &ce) && filepath.Base(ce.Path) != config.FileName {
+			return err
+		}
+		return unknownCommand(name, nil)
 	}
 	extra := projectVerbs(p, f.commands)
 	if !slices.Contains(extra, name) {
