@@ -79,7 +79,7 @@ func runWatch(ctx context.Context, opts *WatchOptions) error {
 	if err != nil {
 		return err
 	}
-	ig, err := watch.NewIgnore(p.Config.Root, generates(p.Config, verb))
+	ig, err := watch.NewIgnore(p.Config.Root, generates(p, verb))
 	if err != nil {
 		return fmt.Errorf("watch: %w", err)
 	}
@@ -135,13 +135,17 @@ func watchedVerb(p *Project, verb string) (string, error) {
 }
 
 // generates are the outputs of verb (and of its group's members) as the
-// config declares them: a run writing them must not trigger the next.
-func generates(cfg *config.Config, verb string) []string {
+// config declares them, and those of the project's tasks (any of them may
+// run as a dependency): a run writing them must not trigger the next.
+func generates(p *Project, verb string) []string {
 	var out []string
 	for _, v := range append([]string{verb}, config.Groups[verb]...) {
-		if cv := cfg.Verbs[v]; cv != nil {
+		if cv := p.Config.Verbs[v]; cv != nil {
 			out = append(out, cv.Generates...)
 		}
+	}
+	if p.Convention != nil {
+		out = append(out, p.Convention.Outputs...)
 	}
 	return out
 }

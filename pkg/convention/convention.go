@@ -51,6 +51,10 @@ type Convention struct {
 	// not named after a gazr verb), in the order it defines them; each is
 	// in Verbs too.
 	Extra []string `toml:"-"`
+	// Outputs are globs, relative to the project root, of the files the
+	// project's tasks write (every Taskfile task's generates): a watch
+	// ignores them.
+	Outputs []string `toml:"-"`
 	// DetectedBy is the marker file that selected the convention, empty
 	// when it was named in the config.
 	DetectedBy string `toml:"-"`

@@ -15,7 +15,10 @@ import (
 // ("start:*") need their argument in the name, so they are left out.
 func taskfileConvention(tc, lang *Convention, tf *taskfile.Taskfile) *Convention {
 	c := *tc
-	c.Verbs, c.Extra = map[string]Verb{}, nil
+	c.Verbs, c.Extra, c.Outputs = map[string]Verb{}, nil, nil
+	for _, t := range tf.Tasks {
+		c.Outputs = append(c.Outputs, t.Generates...)
+	}
 	for _, t := range tf.Public() {
 		if strings.Contains(t.Name, "*") {
 			continue

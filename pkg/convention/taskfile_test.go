@@ -18,6 +18,7 @@ tasks:
   lint: golangci-lint run
   gen:
     internal: true
+    generates: [gen/*.go]
   "start:*": echo {{index .MATCH 0}}
   it's: echo quoted
 `
@@ -60,13 +61,16 @@ func TestTaskfileVerbs(t *testing.T) {
 	want := map[string]convention.Verb{
 		"test": {Run: []string{"/gazr/bin/gazr-task test --"}, Description: "unit tests", Task: "test", Origin: "Taskfile.yml:3"},
 		"lint": {Run: []string{"/gazr/bin/gazr-task lint --"}, Task: "lint", Origin: "Taskfile.yml:6"},
-		"it's": {Run: []string{`/gazr/bin/gazr-task 'it'\''s' --`}, Task: "it's", Origin: "Taskfile.yml:10"},
+		"it's": {Run: []string{`/gazr/bin/gazr-task 'it'\''s' --`}, Task: "it's", Origin: "Taskfile.yml:11"},
 	}
 	if !reflect.DeepEqual(c.Verbs, want) {
 		t.Errorf("Verbs =\n%v\nwant\n%v", c.Verbs, want)
 	}
 	if got := strings.Join(c.Extra, ","); got != "lint,it's" {
 		t.Errorf("Extra = %s, want lint,it's (internal and wildcard tasks left out, verbs not extra)", got)
+	}
+	if got := strings.Join(c.Outputs, ","); got != "gen/*.go" {
+		t.Errorf("Outputs = %s, want every task's generates, internal ones too", got)
 	}
 	if c.Image != "mirror/debian" || c.ImageOrigin != "$GAZR_IMAGE_TASKFILE" {
 		t.Errorf("Image = %s (%s), want the override", c.Image, c.ImageOrigin)

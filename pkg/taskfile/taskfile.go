@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 
@@ -39,6 +40,9 @@ type Task struct {
 	// the project root; Line is the line of the task's name there.
 	File string
 	Line int
+	// Generates are the task's generates globs, relative to the project
+	// root (templated ones left out): files the task writes.
+	Generates []string
 }
 
 // Origin is "File:Line", as `gazr list` shows it.
@@ -153,6 +157,7 @@ func (l *loader) load(path string, sc scope, stack []string) error {
 			return err
 		}
 		t.Name, t.File = sc.prefix+t.Name, rel
+		t.Generates = rebase(rel, t.Generates)
 		t.Internal = t.Internal || sc.internal
 		l.tf.Tasks = append(l.tf.Tasks, t)
 	}
@@ -176,8 +181,35 @@ func task(path string, k, v *yaml.Node) (Task, error) {
 	if t.Summary, err = m.str(path, "summary"); err != nil {
 		return t, err
 	}
-	t.Internal, err = m.boolean(path, "internal")
-	return t, err
+	if t.Internal, err = m.boolean(path, "internal"); err != nil {
+		return t, err
+	}
+	t.Generates = globs(m.get("generates"))
+	return t, nil
+}
+
+// rebase makes globs relative to the Taskfile at rel relative to the root.
+func rebase(rel string, globs []string) []string {
+	for i, g := range globs {
+		globs[i] = path.Join(path.Dir(rel), g)
+	}
+	return globs
+}
+
+// globs returns the plain glob strings of a sources/generates list, which
+// may also hold {exclude: …} entries and templates that only go-task
+// resolves.
+func globs(n *yaml.Node) []string {
+	if n == nil || n.Kind != yaml.SequenceNode {
+		return nil
+	}
+	var out []string
+	for _, e := range n.Content {
+		if e.Kind == yaml.ScalarNode && e.Value != "" && !strings.Contains(e.Value, "{{") {
+			out = append(out, strings.TrimPrefix(e.Value, "./"))
+		}
+	}
+	return out
 }
 
 func (l *loader) rel(path string) string {

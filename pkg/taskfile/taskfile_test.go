@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -109,6 +110,25 @@ tasks:
 				t.Errorf("tasks:\n%s\nwant:\n%s", got, tt.want)
 			}
 		})
+	}
+}
+
+func TestLoadGenerates(t *testing.T) {
+	dir := write(t, map[string]string{
+		"Taskfile.yml": "version: '3'\nincludes:\n  web: ./web\ntasks:\n  gen:\n    generates: [./out/*.txt, '{{.DIR}}/x', {exclude: a}]\n",
+		"web/Taskfile.yml": "version: '3'\ntasks:\n  build:\n    generates: ['dist/**']\n",
+	})
+	tf, err := Load(filepath.Join(dir, "Taskfile.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string][]string{}
+	for _, t := range tf.Tasks {
+		got[t.Name] = t.Generates
+	}
+	want := map[string][]string{"gen": {"out/*.txt"}, "web:build": {"web/dist/**"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("generates = %q, want %q (relative to the root, templates left out)", got, want)
 	}
 }
 
