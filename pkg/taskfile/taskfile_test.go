@@ -115,7 +115,7 @@ tasks:
 
 func TestLoadGenerates(t *testing.T) {
 	dir := write(t, map[string]string{
-		"Taskfile.yml": "version: '3'\nincludes:\n  web: ./web\ntasks:\n  gen:\n    generates: [./out/*.txt, '{{.DIR}}/x', {exclude: a}]\n",
+		"Taskfile.yml":     "version: '3'\nincludes:\n  web: ./web\ntasks:\n  gen:\n    generates: [./out/*.txt, '{{.DIR}}/x', {exclude: a}]\n",
 		"web/Taskfile.yml": "version: '3'\ntasks:\n  build:\n    generates: ['dist/**']\n",
 	})
 	tf, err := Load(filepath.Join(dir, "Taskfile.yml"))
