@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"slices"
 	"syscall"
 
 	"github.com/urfave/cli/v3"
@@ -39,9 +40,10 @@ func Run(ctx context.Context, io *iostreams.IOStreams, args []string) error {
 
 // verbCommandsOwn are the verbs with a command of their own instead of
 // newCmdVerb's: run, stop and destroy act on the project's sidecar
-// services; init sets the whole project up, then runs the verb.
+// services; init sets the whole project up, then runs the verb; watch
+// re-runs a verb on file changes.
 var verbCommandsOwn = map[string]func(*Factory) *cli.Command{
-	"run": newCmdRun, "stop": newCmdStop, "destroy": newCmdDestroy, "init": newCmdInit,
+	"run": newCmdRun, "stop": newCmdStop, "destroy": newCmdDestroy, "init": newCmdInit, "watch": newCmdWatch,
 }
 
 func newRootCmd(f *Factory) *cli.Command {
@@ -76,7 +78,7 @@ func newRootCmd(f *Factory) *cli.Command {
 			if cmd.Args().Len() == 0 {
 				return cli.ShowRootCommandHelp(cmd)
 			}
-			return unknownCommand(cmd.Args().First())
+			return runProjectVerb(ctx, f, cmd)
 		},
 		Writer:                f.IO.Out,
 		ErrWriter:             f.IO.ErrOut,
@@ -85,6 +87,10 @@ func newRootCmd(f *Factory) *cli.Command {
 		ExitErrHandler:        func(context.Context, *cli.Command, error) {},
 		OnUsageError:          usageError,
 		EnableShellCompletion: false,
+		// Flags after the first argument belong to it: a subcommand
+		// parses its own, and a project verb's (`gazr lint --dry-run`)
+		// reach runProjectVerb.
+		StopOnNthArg: new(int(1)),
 	}
 	root.Commands = append(root.Commands, verbCommands(f)...)
 	root.Commands = append(root.Commands, newCmdList(f), newCmdExplain(f), newCmdDoctor(f), newCmdNew(f))
@@ -92,6 +98,7 @@ func newRootCmd(f *Factory) *cli.Command {
 		newCmdHistory(f), newCmdLogs(f), newCmdScale(f), newCmdUnlock(f))
 	for _, c := range root.Commands {
 		c.OnUsageError = usageError
+		f.commands = append(append(f.commands, c.Name), c.Aliases...)
 	}
 	cli.VersionPrinter = func(cmd *cli.Command) {
 		fmt.Fprintf(cmd.Root().Writer, "gazr version %s\n", cmd.Root().Version)
@@ -99,8 +106,10 @@ func newRootCmd(f *Factory) *cli.Command {
 	return root
 }
 
-func unknownCommand(name string) error {
-	known := append([]string{"list", "explain", "doctor", "new", "deploy", "status", "rollback", "history", "logs", "scale", "unlock"}, config.Verbs...)
+// unknownCommand is the error for a name that is neither a command nor
+// one of the project's verbs (extra), with a suggestion among them.
+func unknownCommand(name string, extra []string) error {
+	known := append(append(slices.Clone(extra), "list", "explain", "doctor", "new", "deploy", "status", "rollback", "history", "logs", "scale", "unlock"), config.Verbs...)
 	hint := ""
 	if s := config.Suggest(name, known); s != "" {
 		hint = fmt.Sprintf("; did you mean %q?", s)

@@ -153,13 +153,6 @@ func TestRunDryRun(t *testing.T) {
 	}
 }
 
-func TestRunNotReady(t *testing.T) {
-	err, _, _ := run(t, "watch")
-	if err == nil || !strings.Contains(err.Error(), "is not ready yet") {
-		t.Errorf("gazr watch: err = %v, want not ready yet", err)
-	}
-}
-
 func TestRunNoColor(t *testing.T) {
 	dir := t.TempDir()
 	io, _, _ := iostreams.Test()

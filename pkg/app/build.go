@@ -21,7 +21,7 @@ import (
 // tagged <project>/<service>:<version> through the engine API (a deploy
 // tags them with the env's registry too).
 func runBuild(ctx context.Context, opts *VerbOptions, p *Project) error {
-	pl, err := plan.Resolve(p.Config, p.Convention, opts.Verb, plan.Options{Args: opts.Args, User: hostUser(), Version: Version})
+	pl, err := resolvePlan(p, opts.Verb, opts.Args, opts.TaskHelper, !opts.DryRun)
 	var undef *plan.NotDefinedError
 	if err != nil && !errors.As(err, &undef) {
 		return err

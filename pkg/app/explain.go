@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -23,12 +24,15 @@ type ExplainOptions struct {
 	// Engine tells the image IDs that fingerprints compare; explain works
 	// without it, only unable to say whether a verb would be skipped.
 	Engine func(context.Context) (container.StepAPI, error)
-	Verb   string
-	Args   []string
+	// TaskHelper finds the gazr-task helper (Taskfile projects); nil
+	// looks for it next to gazr.
+	TaskHelper func() (string, error)
+	Verb       string
+	Args       []string
 }
 
 func newCmdExplain(f *Factory) *cli.Command {
-	opts := &ExplainOptions{IO: f.IO, Project: f.LoadProject, Engine: f.Engine}
+	opts := &ExplainOptions{IO: f.IO, Project: f.LoadProject, Engine: f.Engine, TaskHelper: f.TaskHelper}
 	return &cli.Command{
 		Name:      "explain",
 		Usage:     "show the resolved plan of a verb, with the origin of each value",
@@ -47,18 +51,29 @@ func newCmdExplain(f *Factory) *cli.Command {
 }
 
 func runExplain(ctx context.Context, opts *ExplainOptions) error {
+	var p *Project
 	if !config.IsVerb(opts.Verb) {
-		hint := ""
-		if s := config.Suggest(opts.Verb, config.Verbs); s != "" {
-			hint = fmt.Sprintf("; did you mean %q?", s)
+		// A project verb (a Taskfile task) needs the project to be known.
+		var err error
+		if p, err = opts.Project(); err != nil {
+			return err
 		}
-		return &UsageError{Err: fmt.Errorf("unknown verb %q%s", opts.Verb, hint)}
+		extra := projectVerbs(p, nil)
+		if !slices.Contains(extra, opts.Verb) {
+			hint := ""
+			if s := config.Suggest(opts.Verb, append(slices.Clone(config.Verbs), extra...)); s != "" {
+				hint = fmt.Sprintf("; did you mean %q?", s)
+			}
+			return &UsageError{Err: fmt.Errorf("unknown verb %q%s", opts.Verb, hint)}
+		}
 	}
-	p, err := opts.Project()
-	if err != nil {
-		return err
+	if p == nil {
+		var err error
+		if p, err = opts.Project(); err != nil {
+			return err
+		}
 	}
-	pl, err := plan.Resolve(p.Config, p.Convention, opts.Verb, plan.Options{Args: opts.Args, User: hostUser(), Version: Version})
+	pl, err := resolvePlan(p, opts.Verb, opts.Args, opts.TaskHelper, false)
 	if err != nil {
 		return err
 	}
@@ -145,7 +160,11 @@ func printPlan(io *iostreams.IOStreams, pl *plan.Plan) error {
 			if m.ReadOnly {
 				mode = "ro"
 			}
-			fmt.Fprintf(w, "  mount\t%s -> %s (bind, %s)\t%s\n", m.Source, m.Target, mode, m.Origin)
+			src := m.Source
+			if src == "" {
+				src = "(not found)"
+			}
+			fmt.Fprintf(w, "  mount\t%s -> %s (bind, %s)\t%s\n", src, m.Target, mode, m.Origin)
 		}
 		fmt.Fprintf(w, "  mount\ttmpfs -> %s (HOME)\t%s\n", plan.HomeDir, plan.OriginGazr)
 		for _, c := range s.Caches {

@@ -23,7 +23,8 @@ func TestRunExplainUnknownVerb(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.verb, func(t *testing.T) {
 			io, out, _ := iostreams.Test()
-			err := runExplain(context.Background(), &ExplainOptions{IO: io, Project: noProject(t), Verb: tt.verb})
+			// A project verb (a Taskfile task) needs the project: here, one without.
+			err := runExplain(context.Background(), &ExplainOptions{IO: io, Project: loader(t.TempDir()), Verb: tt.verb})
 			var usage *UsageError
 			if !errors.As(err, &usage) || err.Error() != tt.want {
 				t.Fatalf("err = %v (%T), want *UsageError %q", err, err, tt.want)

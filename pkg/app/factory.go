@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"sync"
@@ -12,6 +13,7 @@ import (
 	"github.com/gazr-io/gazr/pkg/container"
 	"github.com/gazr-io/gazr/pkg/convention"
 	"github.com/gazr-io/gazr/pkg/iostreams"
+	"github.com/gazr-io/gazr/pkg/taskfile"
 )
 
 // Factory holds what commands share, each dependency created on first use
@@ -26,6 +28,12 @@ type Factory struct {
 	Engine func(context.Context) (container.StepAPI, error)
 	// client is Engine's connection, with the whole API (gazr init).
 	client func(context.Context) (*client.Client, error)
+	// TaskHelper finds the gazr-task helper that runs Taskfile tasks.
+	TaskHelper func() (string, error)
+
+	// commands are the names of the root's commands, which win over
+	// project verbs of the same name.
+	commands []string
 }
 
 func newFactory(io *iostreams.IOStreams, extra []string) *Factory {
@@ -39,9 +47,10 @@ func newFactory(io *iostreams.IOStreams, extra []string) *Factory {
 		return cli, err
 	}
 	return &Factory{
-		IO:        io,
-		Dir:       ".",
-		ExtraArgs: extra,
+		IO:         io,
+		Dir:        ".",
+		ExtraArgs:  extra,
+		TaskHelper: taskfile.FindHelper,
 		Engine: func(ctx context.Context) (container.StepAPI, error) {
 			c, err := connect(ctx)
 			if err != nil {
@@ -76,8 +85,9 @@ func (f *Factory) LoadProject() (*Project, error) {
 	case "":
 		p.Convention, err = convention.Detect(cfg.Root)
 	default:
-		p.Convention, err = convention.ByName(cfg.Convention)
-		if err != nil {
+		p.Convention, err = convention.At(cfg.Root, cfg.Convention)
+		var located *config.Error
+		if err != nil && !errors.As(err, &located) {
 			err = &config.Error{Path: cfg.Path, Pos: cfg.Pos["convention"], Msg: err.Error()}
 		}
 	}

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -17,6 +18,9 @@ import (
 type ListOptions struct {
 	IO      *iostreams.IOStreams
 	Project func() (*Project, error)
+	// Commands are gazr's own command names, which hide project verbs of
+	// the same name.
+	Commands []string
 }
 
 func newCmdList(f *Factory) *cli.Command {
@@ -27,6 +31,7 @@ func newCmdList(f *Factory) *cli.Command {
 		Usage:     "list the verbs available here: what each runs, in which image, defined where",
 		UsageText: "gazr list",
 		Action: func(ctx context.Context, cmd *cli.Command) error {
+			opts.Commands = f.commands
 			return runList(ctx, opts)
 		},
 	}
@@ -40,7 +45,7 @@ func runList(_ context.Context, opts *ListOptions) error {
 	w := tabwriter.NewWriter(opts.IO.Out, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(w, "VERB\tRUNS\tIMAGE\tFROM")
 	n := 0
-	for _, verb := range config.Verbs {
+	for _, verb := range append(slices.Clone(config.Verbs), projectVerbs(p, opts.Commands)...) {
 		pl, err := plan.Resolve(p.Config, p.Convention, verb, plan.Options{User: hostUser(), Version: Version})
 		if err != nil {
 			if _, ok := err.(*plan.NotDefinedError); ok {

@@ -24,6 +24,9 @@ type VerbOptions struct {
 	Builder func(context.Context) (deploy.BuildAPI, error)
 	// Services connects to the engine that runs the sidecar services.
 	Services func(context.Context) (sidecar.API, error)
+	// TaskHelper finds the gazr-task helper (Taskfile projects); nil
+	// looks for it next to gazr.
+	TaskHelper func() (string, error)
 
 	Verb   string
 	Args   []string
@@ -57,11 +60,6 @@ var verbUsage = map[string]string{
 	"destroy":                  "remove what the project created",
 }
 
-// notReady names verbs whose full behaviour is not built yet, with why.
-var notReady = map[string]string{
-	"watch": "re-running on file changes",
-}
-
 func verbCommands(f *Factory) []*cli.Command {
 	cmds := make([]*cli.Command, 0, len(config.Verbs))
 	for _, v := range config.Verbs {
@@ -75,7 +73,7 @@ func verbCommands(f *Factory) []*cli.Command {
 }
 
 func newCmdVerb(f *Factory, verb string) *cli.Command {
-	opts := &VerbOptions{IO: f.IO, Project: f.LoadProject, Engine: f.Engine, Builder: f.builder, Services: f.sidecarAPI, Verb: verb}
+	opts := &VerbOptions{IO: f.IO, Project: f.LoadProject, Engine: f.Engine, Builder: f.builder, Services: f.sidecarAPI, TaskHelper: f.TaskHelper, Verb: verb}
 	return &cli.Command{
 		Name:      verb,
 		Usage:     verbUsage[verb],
@@ -105,9 +103,6 @@ func newCmdVerb(f *Factory, verb string) *cli.Command {
 }
 
 func runVerb(ctx context.Context, opts *VerbOptions) error {
-	if what, ok := notReady[opts.Verb]; ok {
-		return fmt.Errorf("gazr %s (%s) is not ready yet: it comes with sidecar services", opts.Verb, what)
-	}
 	p, err := opts.Project()
 	if err != nil {
 		return err
@@ -115,7 +110,7 @@ func runVerb(ctx context.Context, opts *VerbOptions) error {
 	if opts.Verb == "build" {
 		return runBuild(ctx, opts, p)
 	}
-	pl, err := plan.Resolve(p.Config, p.Convention, opts.Verb, plan.Options{Args: opts.Args, User: hostUser(), Version: Version})
+	pl, err := resolvePlan(p, opts.Verb, opts.Args, opts.TaskHelper, !opts.DryRun)
 	if err != nil {
 		return err
 	}

@@ -51,26 +51,6 @@ func TestRunVerbDryRunGroup(t *testing.T) {
 	}
 }
 
-func TestRunVerbNotReady(t *testing.T) {
-	for _, verb := range []string{"watch"} {
-		t.Run(verb, func(t *testing.T) {
-			io, out, errOut := iostreams.Test()
-			for _, dry := range []bool{false, true} {
-				err := runVerb(context.Background(), &VerbOptions{IO: io, Project: noProject(t), Engine: noEngine(t), Verb: verb, DryRun: dry})
-				if err == nil || !strings.Contains(err.Error(), "gazr "+verb+" (") || !strings.Contains(err.Error(), "is not ready yet") {
-					t.Fatalf("err = %v, want gazr %s … is not ready yet", err, verb)
-				}
-				if code := exitCode(iostreamsDiscard(), err, nil); code != ExitError {
-					t.Errorf("exit code = %d, want %d", code, ExitError)
-				}
-			}
-			if out.Len() != 0 || errOut.Len() != 0 {
-				t.Errorf("stdout, stderr = %q, %q; want nothing", out, errOut)
-			}
-		})
-	}
-}
-
 func TestRunVerbEngineError(t *testing.T) {
 	dir := writeProject(t, map[string]string{".gazr.toml": shopConfig})
 	tests := []struct {

@@ -243,7 +243,18 @@ func (r *Runner) remove(id string) {
 func (r *Runner) name(verb string) string {
 	b := make([]byte, 4)
 	_, _ = rand.Read(b)
-	return fmt.Sprintf("gazr-%s-%s-%s", r.Project, verb, hex.EncodeToString(b))
+	return fmt.Sprintf("gazr-%s-%s-%s", r.Project, nameSafe(verb), hex.EncodeToString(b))
+}
+
+// nameSafe maps a verb to the characters container names allow: project
+// verbs (Taskfile tasks such as "docs:build") may hold others.
+func nameSafe(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '.' || r == '-' {
+			return r
+		}
+		return '-'
+	}, s)
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -127,4 +127,7 @@ func TestRunnerName(t *testing.T) {
 	if a == b {
 		t.Errorf("two names are both %q: concurrent runs would collide", a)
 	}
+	if c := r.name("docs:build it"); !strings.HasPrefix(c, "gazr-shop-docs-build-it-") {
+		t.Errorf("name of a Taskfile task = %q, want gazr-shop-docs-build-it-<hex>", c)
+	}
 }

@@ -47,6 +47,17 @@ type Convention struct {
 	// Makefile marks the gazr-style Makefile convention, whose verbs come
 	// from the Makefile's targets.
 	Makefile bool `toml:"makefile"`
+	// Taskfile marks the Taskfile convention, whose verbs are the tasks of
+	// the project's Taskfile.yml, run by the gazr-task helper.
+	Taskfile bool `toml:"taskfile"`
+	// Extra lists the verbs the project adds to gazr's (Taskfile tasks
+	// not named after a gazr verb), in the order it defines them; each is
+	// in Verbs too.
+	Extra []string `toml:"-"`
+	// Outputs are globs, relative to the project root, of the files the
+	// project's tasks write (every Taskfile task's generates): a watch
+	// ignores them.
+	Outputs []string `toml:"-"`
 	// DetectedBy is the marker file that selected the convention, empty
 	// when it was named in the config.
 	DetectedBy string `toml:"-"`
@@ -59,6 +70,12 @@ type Convention struct {
 type Verb struct {
 	Run         []string `toml:"run"`
 	Description string   `toml:"description"`
+	// Task is the Taskfile task the verb runs through the gazr-task
+	// helper, which its step must mount; empty for other conventions.
+	Task string `toml:"-"`
+	// Origin is where the verb is defined ("Taskfile.yml:12"), when more
+	// precise than the convention's name.
+	Origin string `toml:"-"`
 }
 
 // UnmarshalTOML lets run be a string or a list of strings.

@@ -27,9 +27,9 @@ func TestAll(t *testing.T) {
 		if i > 0 && list[i-1].Priority < c.Priority {
 			t.Errorf("%s (priority %d) comes after %s (priority %d)", c.Name, c.Priority, list[i-1].Name, list[i-1].Priority)
 		}
-		if c.Makefile {
+		if c.Makefile || c.Taskfile {
 			if len(c.Verbs) != 0 {
-				t.Errorf("%s: a Makefile convention takes its verbs from the Makefile, not %v", c.Name, c.Verbs)
+				t.Errorf("%s: a Makefile or Taskfile convention takes its verbs from that file, not %v", c.Name, c.Verbs)
 			}
 			continue
 		}
@@ -50,7 +50,7 @@ func TestAll(t *testing.T) {
 			}
 		}
 	}
-	want := []string{"go", "make", "node", "node-pnpm", "node-yarn", "python"}
+	want := []string{"go", "make", "node", "node-pnpm", "node-yarn", "python", "taskfile"}
 	slices.Sort(names)
 	if !slices.Equal(names, want) {
 		t.Errorf("conventions = %q, want %q", names, want)
@@ -100,7 +100,7 @@ func TestByName(t *testing.T) {
 		t.Errorf("ByName(node-yarn) = %+v", c)
 	}
 	_, err = convention.ByName("rust")
-	want := `no convention named "rust"; known: go, make, node, node-pnpm, node-yarn, python`
+	want := `no convention named "rust"; known: go, make, node, node-pnpm, node-yarn, python, taskfile`
 	if err == nil || err.Error() != want {
 		t.Errorf("ByName(rust) error = %v, want %q", err, want)
 	}

@@ -58,10 +58,6 @@ func makefileConvention(mk, lang *Convention, targets []string) *Convention {
 	for _, t := range targets {
 		c.Verbs[t] = Verb{Run: []string{"make " + t}}
 	}
-	if lang != nil {
-		c.Base = lang.Name
-		c.Caches = lang.Caches
-		c.Image, c.ImageOrigin, c.DefaultImage = lang.Image, lang.ImageOrigin, lang.DefaultImage
-	}
+	borrow(&c, lang)
 	return &c
 }

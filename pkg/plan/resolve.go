@@ -9,6 +9,7 @@ import (
 
 	"github.com/gazr-io/gazr/pkg/config"
 	"github.com/gazr-io/gazr/pkg/convention"
+	"github.com/gazr-io/gazr/pkg/taskfile"
 )
 
 // Options are the inputs of a resolution that do not come from files.
@@ -20,6 +21,10 @@ type Options struct {
 	User string
 	// Version is gazr's version, exported as GAZR_VERSION.
 	Version string
+	// TaskHelper is the host path of the gazr-task helper, mounted into
+	// steps that run a Taskfile task; empty when it was not found (the
+	// mount then has no source, and running the step must fail).
+	TaskHelper string
 }
 
 // NotDefinedError says a verb has nothing to run in this project.
@@ -80,7 +85,11 @@ func resolveStep(cfg *config.Config, conv *convention.Convention, verb string, o
 	case len(v.Run) > 0:
 		s.Commands, s.CommandsOrigin = v.Run, origin(cfg, key+".run")
 	default:
-		s.Commands, s.CommandsOrigin = conv.Verbs[verb].Run, "convention "+conv.Name
+		cv := conv.Verbs[verb]
+		s.Commands, s.CommandsOrigin = cv.Run, "convention "+conv.Name
+		if cv.Origin != "" {
+			s.CommandsOrigin = cv.Origin
+		}
 	}
 	switch {
 	case v.Image != "":
@@ -106,6 +115,9 @@ func resolveStep(cfg *config.Config, conv *convention.Convention, verb string, o
 		s.User = Value{v.User, origin(cfg, key+".user")}
 	}
 	s.Mounts = []Mount{{Source: cfg.Root, Target: root, Origin: "project root"}}
+	if len(v.Run) == 0 && conv.Verbs[verb].Task != "" {
+		s.Mounts = append(s.Mounts, Mount{Source: opts.TaskHelper, Target: taskfile.HelperTarget, Origin: taskfile.HelperOrigin, ReadOnly: true})
+	}
 	caches, err := resolveCaches(cfg, conv, verb, v)
 	if err != nil {
 		return nil, err

@@ -1,0 +1,100 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/urfave/cli/v3"
+
+	"github.com/gazr-io/gazr/pkg/config"
+	"github.com/gazr-io/gazr/pkg/plan"
+	"github.com/gazr-io/gazr/pkg/taskfile"
+)
+
+// resolvePlan resolves verb for project p with the host's user and
+// gazr's version. When the project's verbs are Taskfile tasks it finds the
+// gazr-task helper to mount; a missing helper is an error only when the
+// plan runs (needHelper) and one of its steps uses it: a dry run or
+// explain shows the mount without a source.
+func resolvePlan(p *Project, verb string, args []string, findHelper func() (string, error), needHelper bool) (*plan.Plan, error) {
+	opts := plan.Options{Args: args, User: hostUser(), Version: Version}
+	var helperErr error
+	if p.Convention != nil && p.Convention.Taskfile {
+		if findHelper == nil {
+			findHelper = taskfile.FindHelper
+		}
+		opts.TaskHelper, helperErr = findHelper()
+	}
+	pl, err := plan.Resolve(p.Config, p.Convention, verb, opts)
+	if err != nil {
+		return nil, err
+	}
+	if needHelper && helperErr != nil && usesHelper(pl) {
+		return nil, helperErr
+	}
+	return pl, nil
+}
+
+func usesHelper(pl *plan.Plan) bool {
+	for _, s := range pl.Steps {
+		for _, m := range s.Mounts {
+			if m.Target == taskfile.HelperTarget {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// projectVerbs are the verbs the project adds to gazr's (its Taskfile's
+// other tasks), less those that gazr's own commands hide.
+func projectVerbs(p *Project, commands []string) []string {
+	if p.Convention == nil {
+		return nil
+	}
+	var out []string
+	for _, v := range p.Convention.Extra {
+		if !slices.Contains(commands, v) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// runProjectVerb runs `gazr <name>` for a name that is no gazr command:
+// one of the project's own verbs (a Taskfile task), else an unknown
+// command. A Taskfile that cannot be read says so.
+func runProjectVerb(ctx context.Context, f *Factory, cmd *cli.Command) error {
+	name, rest := cmd.Args().First(), cmd.Args().Tail()
+	p, err := f.LoadProject()
+	if err != nil {
+		// A broken Taskfile hides the project's verbs: say so. Any other
+		// problem (a broken .gazr.toml) is for the verbs to report; the
+		// name is most likely a typo.
+		var ce *config.Error
+		if errors.As(err, &ce) && filepath.Base(ce.Path) != config.FileName {
+			return err
+		}
+		return unknownCommand(name, nil)
+	}
+	extra := projectVerbs(p, f.commands)
+	if !slices.Contains(extra, name) {
+		return unknownCommand(name, extra)
+	}
+	opts := &VerbOptions{IO: f.IO, Project: func() (*Project, error) { return p, nil }, Engine: f.Engine,
+		Builder: f.builder, TaskHelper: f.TaskHelper, Verb: name, Args: f.ExtraArgs}
+	for _, a := range rest {
+		switch a {
+		case "--dry-run", "-n":
+			opts.DryRun = true
+		default:
+			return &UsageError{Err: fmt.Errorf("unexpected argument %q: pass arguments to the task after --, e.g. gazr %s -- %s",
+				a, name, strings.Join(rest, " "))}
+		}
+	}
+	return runVerb(ctx, opts)
+}
