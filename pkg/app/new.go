@@ -11,8 +11,8 @@ import (
 	"github.com/urfave/cli/v3"
 
 	"github.com/gazr-io/gazr/pkg/iostreams"
-	"github.com/gazr-io/gazr/pkg/shell"
 	"github.com/gazr-io/gazr/pkg/scaffold"
+	"github.com/gazr-io/gazr/pkg/shell"
 )
 
 // NewOptions are the inputs of `gazr new`.
