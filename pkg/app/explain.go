@@ -14,6 +14,7 @@ import (
 	"github.com/gazr-io/gazr/pkg/fingerprint"
 	"github.com/gazr-io/gazr/pkg/iostreams"
 	"github.com/gazr-io/gazr/pkg/plan"
+	"github.com/gazr-io/gazr/pkg/shell"
 	"github.com/gazr-io/gazr/pkg/sidecar"
 )
 
@@ -147,7 +148,7 @@ func printPlan(io *iostreams.IOStreams, pl *plan.Plan) error {
 			fmt.Fprintf(w, "%s\t%s\t%s\n", label, oneLine(c), s.CommandsOrigin)
 		}
 		if len(s.Args) > 0 {
-			fmt.Fprintf(w, "  args\t%s\t%s\n", shellJoin(s.Args), plan.OriginArgs)
+			fmt.Fprintf(w, "  args\t%s\t%s\n", shell.Join(s.Args), plan.OriginArgs)
 		}
 		fmt.Fprintf(w, "  workdir\t%s\t%s\n", s.Workdir.Value, s.Workdir.Origin)
 		user := s.User.Value
@@ -208,27 +209,6 @@ func conventionOrigin(pl *plan.Plan) string {
 	default:
 		return config.FileName
 	}
-}
-
-// shellJoin joins args as a shell would need them typed, quoting those
-// that are empty or hold spaces or special characters, so that ["a b"]
-// and ["a", "b"] read differently.
-func shellJoin(args []string) string {
-	out := make([]string, len(args))
-	for i, a := range args {
-		out[i] = shellQuote(a)
-	}
-	return strings.Join(out, " ")
-}
-
-func shellQuote(s string) string {
-	safe := s != "" && strings.IndexFunc(s, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("@%+=:,./_-", r))
-	}) < 0
-	if safe {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 func oneLine(s string) string {

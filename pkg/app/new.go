@@ -12,6 +12,7 @@ import (
 
 	"github.com/gazr-io/gazr/pkg/iostreams"
 	"github.com/gazr-io/gazr/pkg/scaffold"
+	"github.com/gazr-io/gazr/pkg/shell"
 )
 
 // NewOptions are the inputs of `gazr new`.
@@ -101,7 +102,7 @@ func runNew(_ context.Context, opts *NewOptions) error {
 	cs := opts.IO.ColorScheme()
 	fmt.Fprintf(opts.IO.ErrOut, "%s created %s from template %s (%d files, project %q)\n",
 		cs.Green("✔"), opts.Target, res.Template.Name, len(res.Files), res.Data.Name)
-	fmt.Fprintf(opts.IO.ErrOut, "next: cd %s && gazr init && gazr test\n", shellJoin([]string{opts.Target}))
+	fmt.Fprintf(opts.IO.ErrOut, "next: cd %s && gazr init && gazr test\n", shell.Join([]string{opts.Target}))
 	return nil
 }
 

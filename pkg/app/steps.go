@@ -9,6 +9,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/moby/moby/client"
+
 	"github.com/gazr-io/gazr/pkg/container"
 	"github.com/gazr-io/gazr/pkg/fingerprint"
 	"github.com/gazr-io/gazr/pkg/iostreams"
@@ -154,13 +156,22 @@ func (r *stepRun) check(ctx context.Context, s *plan.Step) (*fingerprint.Store, 
 
 // fingerprintInputs are what decides whether a step's work is unchanged.
 // The image's ID is the engine's: a missing image has none, so the step
-// runs (and pulls it).
+// runs (and pulls it). Each cache volume counts by its creation time: work
+// whose output is a cache (go mod download) is redone in a new volume.
 func fingerprintInputs(ctx context.Context, api container.StepAPI, pl *plan.Plan, s *plan.Step) fingerprint.Inputs {
 	id := ""
 	if img, err := api.ImageInspect(ctx, s.Image.Value); err == nil {
 		id = img.ID
 	}
-	return fingerprint.Inputs{Root: pl.Root, Sources: s.Sources.Values, Generates: s.Generates.Values, Settings: s.Settings(id)}
+	settings := s.Settings(id)
+	for _, c := range s.Caches {
+		created := "missing"
+		if v, err := api.VolumeInspect(ctx, c.Volume, client.VolumeInspectOptions{}); err == nil {
+			created = v.Volume.CreatedAt
+		}
+		settings["cache "+c.Name] = created
+	}
+	return fingerprint.Inputs{Root: pl.Root, Sources: s.Sources.Values, Generates: s.Generates.Values, Settings: settings}
 }
 
 func (r *stepRun) fingerprints() *fingerprint.Store {

@@ -12,6 +12,7 @@ import (
 	"github.com/gazr-io/gazr/pkg/deploy"
 	"github.com/gazr-io/gazr/pkg/iostreams"
 	"github.com/gazr-io/gazr/pkg/plan"
+	"github.com/gazr-io/gazr/pkg/shell"
 	"github.com/gazr-io/gazr/pkg/sidecar"
 )
 
@@ -124,7 +125,7 @@ func runVerb(ctx context.Context, opts *VerbOptions) error {
 func summary(s *plan.Step) string {
 	cmd := oneLine(strings.Join(s.Commands, " && "))
 	if len(s.Args) > 0 {
-		cmd += " " + shellJoin(s.Args)
+		cmd += " " + shell.Join(s.Args)
 	}
 	return fmt.Sprintf("%s · %s", truncate(cmd, 72), s.Image.Value)
 }

@@ -70,6 +70,10 @@ type Convention struct {
 type Verb struct {
 	Run         []string `toml:"run"`
 	Description string   `toml:"description"`
+	// Sources and Generates make the verb skippable when unchanged, as in
+	// .gazr.toml; they apply while the convention's commands do.
+	Sources   []string `toml:"sources"`
+	Generates []string `toml:"generates"`
 	// Task is the Taskfile task the verb runs through the gazr-task
 	// helper, which its step must mount; empty for other conventions.
 	Task string `toml:"-"`
@@ -103,6 +107,24 @@ func (v *Verb) UnmarshalTOML(data any) error {
 			}
 		case "description":
 			v.Description, _ = val.(string)
+		case "sources", "generates":
+			list, ok := val.([]any)
+			if !ok {
+				return fmt.Errorf("%s must be a list of strings", k)
+			}
+			var globs []string
+			for _, e := range list {
+				g, ok := e.(string)
+				if !ok {
+					return fmt.Errorf("%s must hold strings", k)
+				}
+				globs = append(globs, g)
+			}
+			if k == "sources" {
+				v.Sources = globs
+			} else {
+				v.Generates = globs
+			}
 		default:
 			return fmt.Errorf("unknown key %q", k)
 		}

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/gazr-io/gazr/pkg/config"
+	"github.com/gazr-io/gazr/pkg/shell"
 	"github.com/gazr-io/gazr/pkg/taskfile"
 )
 
@@ -40,7 +41,7 @@ func taskfileConvention(tc, lang *Convention, tf *taskfile.Taskfile) *Convention
 // with the task name, then "--" so that arguments after `gazr <verb> --`
 // reach the task as CLI_ARGS.
 func TaskCommand(task string) string {
-	return taskfile.HelperTarget + " " + shellQuote(task) + " --"
+	return taskfile.HelperTarget + " " + shell.Quote(task) + " --"
 }
 
 // borrow gives a convention derived from a project file the image and
@@ -51,14 +52,4 @@ func borrow(c, lang *Convention) {
 		c.Caches = lang.Caches
 		c.Image, c.ImageOrigin, c.DefaultImage = lang.Image, lang.ImageOrigin, lang.DefaultImage
 	}
-}
-
-func shellQuote(s string) string {
-	safe := s != "" && strings.IndexFunc(s, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("@%+=:,./_-", r))
-	}) < 0
-	if safe {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

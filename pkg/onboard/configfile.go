@@ -54,8 +54,9 @@ type configData struct {
 type cacheRow struct{ Name, Env string }
 
 type verbRow struct {
-	Name, Description string
-	Run               []string
+	Name, Description  string
+	Run                []string
+	Sources, Generates []string
 }
 
 // RenderConfig writes the .gazr.toml that makes conv's defaults visible
@@ -95,7 +96,7 @@ func fillConvention(d *configData, conv *convention.Convention) {
 	for _, verb := range config.Verbs {
 		v, ok := conv.Verbs[verb]
 		if ok && len(v.Run) > 0 {
-			d.Verbs = append(d.Verbs, verbRow{Name: verb, Description: v.Description, Run: v.Run})
+			d.Verbs = append(d.Verbs, verbRow{Name: verb, Description: v.Description, Run: v.Run, Sources: v.Sources, Generates: v.Generates})
 		} else if _, group := config.Groups[verb]; !group {
 			d.Undefined = append(d.Undefined, verb)
 		}

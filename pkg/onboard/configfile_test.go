@@ -116,6 +116,9 @@ func TestRenderConfigSamePlans(t *testing.T) {
 							t.Errorf("%s: commands from %q, want %s", s.Verb, s.CommandsOrigin, config.FileName)
 						}
 						s.CommandsOrigin = before[i].Steps[j].CommandsOrigin
+						if s.Sources.Origin != "" {
+							s.Sources.Origin, s.Generates.Origin = before[i].Steps[j].Sources.Origin, before[i].Steps[j].Generates.Origin
+						}
 					}
 					if !reflect.DeepEqual(before[i].Steps, after[i].Steps) {
 						t.Errorf("verb %s: plan differs once written:\nbefore %+v\nafter  %+v", before[i].Verb, before[i].Steps[0], after[i].Steps[0])

@@ -127,11 +127,23 @@ func resolveStep(cfg *config.Config, conv *convention.Convention, verb string, o
 	if len(v.Services) > 0 {
 		s.Services = Values{v.Services, origin(cfg, key+".services")}
 	}
-	if len(v.Sources) > 0 {
+	switch cv := convVerb(conv, verb); {
+	case len(v.Sources) > 0:
 		s.Sources = Values{v.Sources, origin(cfg, key+".sources")}
 		s.Generates = Values{v.Generates, origin(cfg, key+".generates")}
+	case len(v.Run) == 0 && len(cv.Sources) > 0:
+		// The convention's own commands, with the files they read.
+		s.Sources = Values{cv.Sources, "convention " + conv.Name}
+		s.Generates = Values{cv.Generates, "convention " + conv.Name}
 	}
 	return s, nil
+}
+
+func convVerb(conv *convention.Convention, verb string) convention.Verb {
+	if conv == nil {
+		return convention.Verb{}
+	}
+	return conv.Verbs[verb]
 }
 
 func resolveCaches(cfg *config.Config, conv *convention.Convention, verb string, v *config.Verb) ([]Cache, error) {

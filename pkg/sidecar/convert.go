@@ -10,6 +10,8 @@ import (
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/api/types/network"
 	"github.com/moby/moby/client"
+
+	"github.com/gazr-io/gazr/pkg/compose"
 )
 
 // Defaults of a compose healthcheck that sets no interval. The engine's
@@ -125,7 +127,7 @@ func containerConfig(svc types.ServiceConfig, t Target) (*container.Config, erro
 		Image:        t.Image,
 		Cmd:          svc.Command,
 		Entrypoint:   svc.Entrypoint,
-		Env:          environment(svc.Environment),
+		Env:          compose.Environment(svc.Environment),
 		WorkingDir:   svc.WorkingDir,
 		User:         svc.User,
 		Hostname:     svc.Hostname,
@@ -170,61 +172,26 @@ func aliases(svc types.ServiceConfig, netName string) []string {
 	return out
 }
 
-// environment renders compose's environment as sorted KEY=VALUE entries (a
-// variable without a value stays a bare KEY). env_file entries are already
-// in it: compose-go resolves them when loading.
-func environment(env types.MappingWithEquals) []string {
-	var out []string
-	for _, k := range slices.Sorted(maps.Keys(env)) {
-		if v := env[k]; v != nil {
-			out = append(out, k+"="+*v)
-		} else {
-			out = append(out, k)
-		}
-	}
-	return out
-}
-
-// healthcheck converts compose's healthcheck; `disable: true` gives the
-// test NONE, which turns off the image's own check. Without a compose
-// healthcheck the image's HEALTHCHECK applies (nil here).
+// healthcheck converts compose's healthcheck, with development defaults:
+// without an interval, probe often (every DefaultHealthInterval, or
+// start_interval) but keep about the patience of the engine's default (3
+// failures 30s apart) before a slow start counts as a failure: failures in
+// the start period do not count. start_interval itself needs API 1.44, so
+// it becomes the interval.
 func healthcheck(h *types.HealthCheckConfig) (*container.HealthConfig, error) {
-	if h == nil {
-		return nil, nil
+	out, err := compose.HealthConfig(h)
+	if err != nil || out == nil || h.Disable {
+		return out, err
 	}
-	if h.Disable {
-		if len(h.Test) > 0 && h.Test[0] != "NONE" {
-			return nil, fmt.Errorf("healthcheck: disable and test are both set")
-		}
-		return &container.HealthConfig{Test: []string{"NONE"}}, nil
-	}
-	out := &container.HealthConfig{
-		Test:        h.Test,
-		Interval:    duration(h.Interval),
-		Timeout:     duration(h.Timeout),
-		StartPeriod: duration(h.StartPeriod),
-	}
+	out.StartInterval = 0
 	if h.Interval == nil {
-		// Probe often, but keep about the patience of the engine's
-		// default (3 failures 30s apart) before a slow start counts as
-		// a failure: failures in the start period do not count.
 		out.Interval = DefaultHealthInterval
 		if h.StartInterval != nil {
-			out.Interval = duration(h.StartInterval)
+			out.Interval = compose.Duration(h.StartInterval)
 		}
 		if h.StartPeriod == nil {
 			out.StartPeriod = DefaultHealthStartPeriod
 		}
 	}
-	if h.Retries != nil {
-		out.Retries = int(*h.Retries)
-	}
 	return out, nil
-}
-
-func duration(d *types.Duration) time.Duration {
-	if d == nil {
-		return 0
-	}
-	return time.Duration(*d)
 }

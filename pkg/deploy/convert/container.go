@@ -1,7 +1,6 @@
 package convert
 
 import (
-	"errors"
 	"fmt"
 	"maps"
 	"net/netip"
@@ -10,6 +9,8 @@ import (
 
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/moby/moby/api/types/container"
+
+	"github.com/gazr-io/gazr/pkg/compose"
 	"github.com/moby/moby/api/types/swarm"
 )
 
@@ -20,7 +21,7 @@ func (c *converter) containerSpec(s types.ServiceConfig, image string) (*swarm.C
 	if err != nil {
 		return nil, err
 	}
-	health, err := healthcheck(s.HealthCheck)
+	health, err := compose.HealthConfig(s.HealthCheck)
 	if err != nil {
 		return nil, err
 	}
@@ -42,7 +43,7 @@ func (c *converter) containerSpec(s types.ServiceConfig, image string) (*swarm.C
 		Command:         s.Entrypoint, // swarm's Command replaces the image's ENTRYPOINT,
 		Args:            s.Command,    // and Args its CMD
 		Hostname:        s.Hostname,
-		Env:             environment(s.Environment),
+		Env:             compose.Environment(s.Environment),
 		Dir:             s.WorkingDir,
 		User:            s.User,
 		Groups:          s.GroupAdd,
@@ -66,53 +67,6 @@ func (c *converter) containerSpec(s types.ServiceConfig, image string) (*swarm.C
 		Ulimits:         ulimits(s.Ulimits),
 		OomScoreAdj:     s.OomScoreAdj,
 	}, nil
-}
-
-// environment renders compose's environment as sorted KEY=VALUE entries (a
-// variable without a value stays a bare KEY).
-func environment(env types.MappingWithEquals) []string {
-	var out []string
-	for _, k := range slices.Sorted(maps.Keys(env)) {
-		if v := env[k]; v != nil {
-			out = append(out, k+"="+*v)
-		} else {
-			out = append(out, k)
-		}
-	}
-	return out
-}
-
-// healthcheck converts compose's healthcheck; `disable: true` gives the
-// test NONE, which turns off the image's own check.
-func healthcheck(h *types.HealthCheckConfig) (*container.HealthConfig, error) {
-	if h == nil {
-		return nil, nil
-	}
-	if h.Disable {
-		if len(h.Test) > 0 && h.Test[0] != "NONE" {
-			return nil, errors.New("healthcheck: disable and test are both set")
-		}
-		return &container.HealthConfig{Test: []string{"NONE"}}, nil
-	}
-	out := &container.HealthConfig{
-		Test:          h.Test,
-		Interval:      duration(h.Interval),
-		Timeout:       duration(h.Timeout),
-		StartPeriod:   duration(h.StartPeriod),
-		StartInterval: duration(h.StartInterval),
-	}
-	if h.Retries != nil {
-		out.Retries = int(*h.Retries)
-	}
-	return out, nil
-}
-
-// duration converts an optional compose duration; nil gives 0 (inherit).
-func duration(d *types.Duration) time.Duration {
-	if d == nil {
-		return 0
-	}
-	return time.Duration(*d)
 }
 
 // hosts converts extra_hosts to swarm's "IP host" entries, sorted by host.
