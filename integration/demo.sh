@@ -2,8 +2,9 @@
 # gazr's main job on a fresh machine, in one command: make sure a container
 # engine runs, build gazr into ./dist, build the offline images, run
 # `gazr list` and `gazr test` on the example project (integration/example),
-# then deploy a small HTTP service to the local engine's swarm and reach it
-# through gazr's edge.
+# then the developer loop on a new service (gazr new, gazr init with its
+# database sidecar, gazr test twice), then deploy a small HTTP service to
+# the local engine's swarm and reach it through gazr's edge.
 #
 #   bash integration/demo.sh
 #
@@ -22,6 +23,23 @@ export GAZR_IMAGE_GO=gazr-test/go:1.26
 ./dist/gazr --version
 ./dist/gazr -C integration/example list
 ./dist/gazr -C integration/example test
+
+# The developer loop: a new service from a template, set up in one command
+# (gazr init: .env, images, caches, its PostgreSQL sidecar, its virtualenv),
+# its tests (unit, then integration against the database, reached as db:5432),
+# a second gazr init that changes nothing, and everything removed again.
+# The template's images are build args and variables: point them at the
+# offline ones.
+bash integration/images/build.sh python postgres
+export GAZR_IMAGE_PYTHON=gazr-test/python:3.11 PYTHON_IMAGE=gazr-test/python:3.11 POSTGRES_IMAGE=gazr-test/postgres:15
+loop=$(mktemp -d)
+./dist/gazr new python-http "$loop/shop"
+./dist/gazr -C "$loop/shop" init
+./dist/gazr -C "$loop/shop" test
+./dist/gazr -C "$loop/shop" init
+./dist/gazr -C "$loop/shop" destroy --yes
+docker image rm shop/app:dev >/dev/null 2>&1 || true
+rm -rf "$loop"
 
 # Then the other half: deploy a small HTTP service (3 replicas, health
 # checks) to the local engine's swarm, reach it through gazr's edge, look

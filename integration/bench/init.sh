@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark of a second `gazr init` (everything in place: it checks and
-# changes nothing, then runs the project's init step), printed as medians
+# changes nothing; the Go convention's init step lists its sources, so it is
+# skipped; a project's own step without sources runs), printed as medians
 # and as ratios against peers measured in the same run: the init step run
 # alone with `docker run --rm`, `docker info`, `gazr list`; and gazr init
 # --dry-run, which does all of init's checks but the step. Never asserted:
