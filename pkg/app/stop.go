@@ -72,7 +72,7 @@ func runOwnVerb(ctx context.Context, opts *VerbOptions, p *Project) error {
 	if !plan.Defined(p.Config, p.Convention, opts.Verb) {
 		return nil
 	}
-	pl, err := plan.Resolve(p.Config, p.Convention, opts.Verb, plan.Options{Args: opts.Args, User: hostUser(), Version: Version})
+	pl, err := resolvePlan(p, opts.Verb, opts.Args, opts.TaskHelper, true)
 	if err != nil {
 		return err
 	}
