@@ -26,7 +26,7 @@ type DestroyOptions struct {
 
 func newCmdDestroy(f *Factory) *cli.Command {
 	opts := &DestroyOptions{IO: f.IO, Project: f.LoadProject, Services: f.sidecarAPI,
-		Verb: &VerbOptions{IO: f.IO, Project: f.LoadProject, Engine: f.Engine, Builder: f.builder, Services: f.sidecarAPI, TaskHelper: f.TaskHelper, Verb: "destroy"}}
+		Verb: f.verbOptions("destroy")}
 	return &cli.Command{
 		Name:      "destroy",
 		Usage:     verbUsage["destroy"],

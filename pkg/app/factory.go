@@ -105,3 +105,11 @@ func hostUser() string {
 	}
 	return fmt.Sprintf("%d:%d", os.Getuid(), os.Getgid())
 }
+
+// verbOptions are the inputs of running verb, with every dependency a
+// step may need (engine, builder, sidecar services, gazr-task helper), for
+// every command that runs verbs.
+func (f *Factory) verbOptions(verb string) *VerbOptions {
+	return &VerbOptions{IO: f.IO, Project: f.LoadProject, Engine: f.Engine, Builder: f.builder,
+		Services: f.sidecarAPI, TaskHelper: f.TaskHelper, Verb: verb}
+}

@@ -58,8 +58,7 @@ func newCmdInit(f *Factory) *cli.Command {
 		},
 		Compose:  devCompose,
 		Services: sidecarServices(f),
-		Step: &VerbOptions{IO: f.IO, Project: f.LoadProject, Engine: f.Engine, Builder: f.builder,
-			Services: f.sidecarAPI, Verb: "init"},
+		Step:     f.verbOptions("init"),
 	}
 	return &cli.Command{
 		Name:      "init",

@@ -24,8 +24,7 @@ type RunOptions struct {
 }
 
 func newCmdRun(f *Factory) *cli.Command {
-	opts := &RunOptions{Verb: &VerbOptions{IO: f.IO, Project: f.LoadProject, Engine: f.Engine, Builder: f.builder,
-		Services: f.sidecarAPI, Verb: "run"}}
+	opts := &RunOptions{Verb: f.verbOptions("run")}
 	return &cli.Command{
 		Name:      "run",
 		Usage:     verbUsage["run"],

@@ -23,7 +23,7 @@ type StopOptions struct {
 
 func newCmdStop(f *Factory) *cli.Command {
 	opts := &StopOptions{IO: f.IO, Project: f.LoadProject, Services: f.sidecarAPI,
-		Verb: &VerbOptions{IO: f.IO, Project: f.LoadProject, Engine: f.Engine, Builder: f.builder, Services: f.sidecarAPI, TaskHelper: f.TaskHelper, Verb: "stop"}}
+		Verb: f.verbOptions("stop")}
 	return &cli.Command{
 		Name:      "stop",
 		Usage:     verbUsage["stop"],

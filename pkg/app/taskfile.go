@@ -85,8 +85,8 @@ func runProjectVerb(ctx context.Context, f *Factory, cmd *cli.Command) error {
 	if !slices.Contains(extra, name) {
 		return unknownCommand(name, extra)
 	}
-	opts := &VerbOptions{IO: f.IO, Project: func() (*Project, error) { return p, nil }, Engine: f.Engine,
-		Builder: f.builder, TaskHelper: f.TaskHelper, Verb: name, Args: f.ExtraArgs}
+	opts := f.verbOptions(name)
+	opts.Project, opts.Args = func() (*Project, error) { return p, nil }, f.ExtraArgs
 	for _, a := range rest {
 		switch a {
 		case "--dry-run", "-n":

@@ -74,7 +74,7 @@ func verbCommands(f *Factory) []*cli.Command {
 }
 
 func newCmdVerb(f *Factory, verb string) *cli.Command {
-	opts := &VerbOptions{IO: f.IO, Project: f.LoadProject, Engine: f.Engine, Builder: f.builder, Services: f.sidecarAPI, TaskHelper: f.TaskHelper, Verb: verb}
+	opts := f.verbOptions(verb)
 	return &cli.Command{
 		Name:      verb,
 		Usage:     verbUsage[verb],

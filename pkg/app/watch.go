@@ -57,8 +57,9 @@ func newCmdWatch(f *Factory) *cli.Command {
 			}
 			opts.Verb, opts.Debounce = cmd.Args().First(), cmd.Duration("debounce")
 			opts.Run = func(ctx context.Context, verb string) error {
-				return runVerb(ctx, &VerbOptions{IO: f.IO, Project: f.LoadProject, Engine: f.Engine, Builder: f.builder,
-					TaskHelper: f.TaskHelper, Verb: verb, Args: f.ExtraArgs})
+				vo := f.verbOptions(verb)
+				vo.Args = f.ExtraArgs
+				return runVerb(ctx, vo)
 			}
 			return runWatch(ctx, opts)
 		},
