@@ -67,4 +67,10 @@ for i in $(seq 1 60); do
   docker network rm demo-local_default >/dev/null 2>&1 && break
   sleep 1
 done
+# Its image goes once swarm has removed the tasks' containers.
+for i in $(seq 1 30); do
+  imgs=$(docker images --format '{{.Repository}}:{{.Tag}}' | grep '^demo/web:' || true)
+  [[ -z $imgs ]] && break
+  docker image rm $imgs >/dev/null 2>&1 || sleep 1
+done
 rm -rf "$app"
