@@ -25,6 +25,13 @@ func startServices(ctx context.Context, opts *VerbOptions, pl *plan.Plan) error 
 	if err != nil || len(names) == 0 {
 		return err
 	}
+	return upServices(ctx, opts, pl, proj, names)
+}
+
+// upServices starts the named services of proj, already loaded and checked
+// by planCompose, and points the plan's steps that list services at their
+// network.
+func upServices(ctx context.Context, opts *VerbOptions, pl *plan.Plan, proj *types.Project, names []string) error {
 	api, err := opts.Services(ctx)
 	if err != nil {
 		return err

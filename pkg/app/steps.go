@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/moby/moby/client"
 
 	"github.com/gazr-io/gazr/pkg/container"
@@ -34,6 +35,8 @@ type stepRun struct {
 	services        sync.Mutex
 	servicesStarted bool
 	servicesErr     error
+	compose         *types.Project
+	serviceNames    []string
 
 	mu            sync.Mutex
 	ran, skipped  int
@@ -52,11 +55,14 @@ func runPlan(ctx context.Context, opts *VerbOptions, pl *plan.Plan) error {
 	if jobs == 0 {
 		jobs = runtime.NumCPU()
 	}
-	// Bad service names fail the run before any step starts.
-	if _, _, err := planCompose(ctx, opts, pl); err != nil {
+	// Bad service names fail the run before any step starts; the compose
+	// project loaded for that is the one the first step needing services
+	// starts.
+	proj, names, err := planCompose(ctx, opts, pl)
+	if err != nil {
 		return err
 	}
-	r := &stepRun{opts: opts, api: api, pl: pl, errOut: opts.IO.ErrOut}
+	r := &stepRun{opts: opts, api: api, pl: pl, errOut: opts.IO.ErrOut, compose: proj, serviceNames: names}
 	if jobs > 1 && plan.Width(pl.Steps) > 1 {
 		r.parallel = true
 		r.errOut = r.lines.Locked(opts.IO.ErrOut)
@@ -198,7 +204,7 @@ func (r *stepRun) startServices(ctx context.Context, s *plan.Step) error {
 	defer r.services.Unlock()
 	if !r.servicesStarted {
 		r.servicesStarted = true
-		r.servicesErr = startServices(ctx, r.opts, r.pl)
+		r.servicesErr = upServices(ctx, r.opts, r.pl, r.compose, r.serviceNames)
 	}
 	return r.servicesErr
 }
