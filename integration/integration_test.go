@@ -7,9 +7,11 @@ package integration
 
 import (
 	"context"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -60,6 +62,14 @@ func TestScripts(t *testing.T) {
 // requireEngine fails fast, with the fix, when the engine or the test
 // images are missing, rather than letting every script fail obscurely.
 func requireEngine(t *testing.T) {
+	t.Helper()
+	requireImages(t, slices.Collect(maps.Values(testImages)))
+}
+
+// requireImages fails the test, with the fix, when the engine does not
+// answer or one of images is missing.
+func requireImages(t *testing.T, images []string) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	cli, err := container.Connect(ctx)
@@ -67,7 +77,7 @@ func requireEngine(t *testing.T) {
 		t.Fatalf("integration tests need a container engine: %v (run .ci/run to set one up)", err)
 	}
 	defer cli.Close()
-	for _, img := range testImages {
+	for _, img := range images {
 		if _, err := cli.ImageInspect(ctx, img); err != nil {
 			t.Fatalf("test image %s is missing (%v): run integration/images/build.sh", img, err)
 		}

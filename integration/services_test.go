@@ -75,22 +75,6 @@ func servicesSetup(env *testscript.Env) error {
 	return nil
 }
 
-func requireImages(t *testing.T, images []string) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	cli, err := container.Connect(ctx)
-	if err != nil {
-		t.Fatalf("integration tests need a container engine: %v (run .ci/run to set one up)", err)
-	}
-	defer cli.Close()
-	for _, img := range images {
-		if _, err := cli.ImageInspect(ctx, img); err != nil {
-			t.Fatalf("test image %s is missing (%v): run integration/images/build.sh", img, err)
-		}
-	}
-}
-
 // httpget URL — GET URL, retrying for up to 60s until it answers 200,
 // and print the body on stdout.
 func cmdHTTPGet(ts *testscript.TestScript, neg bool, args []string) {
