@@ -22,7 +22,7 @@ import (
 	"github.com/gazr-io/gazr/pkg/deploy/deploytest/load"
 	"github.com/gazr-io/gazr/pkg/deploy/deploytest/swarmbed"
 	"github.com/gazr-io/gazr/pkg/deploy/deploytest/testapp"
-	"github.com/gazr-io/gazr/pkg/deploy/image"
+	"github.com/gazr-io/gazr/pkg/image"
 )
 
 // deployImages are the images the deploy scripts need: the test app's

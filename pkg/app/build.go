@@ -12,7 +12,7 @@ import (
 
 	"github.com/gazr-io/gazr/pkg/compose"
 	"github.com/gazr-io/gazr/pkg/deploy"
-	"github.com/gazr-io/gazr/pkg/deploy/image"
+	"github.com/gazr-io/gazr/pkg/image"
 	"github.com/gazr-io/gazr/pkg/plan"
 )
 

@@ -12,7 +12,7 @@ import (
 	"github.com/gazr-io/gazr/pkg/compose"
 	"github.com/gazr-io/gazr/pkg/config"
 	"github.com/gazr-io/gazr/pkg/deploy/convert"
-	"github.com/gazr-io/gazr/pkg/deploy/image"
+	"github.com/gazr-io/gazr/pkg/image"
 )
 
 // Options are the inputs of a deploy.

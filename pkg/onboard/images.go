@@ -12,7 +12,7 @@ import (
 	"github.com/moby/moby/client"
 
 	"github.com/gazr-io/gazr/pkg/container"
-	"github.com/gazr-io/gazr/pkg/deploy/image"
+	"github.com/gazr-io/gazr/pkg/image"
 )
 
 // ImageAPI is what getting images needs.

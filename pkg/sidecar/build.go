@@ -10,7 +10,7 @@ import (
 
 	"github.com/compose-spec/compose-go/v2/types"
 
-	"github.com/gazr-io/gazr/pkg/deploy/image"
+	"github.com/gazr-io/gazr/pkg/image"
 )
 
 // BuildTag is the image a service with a build section and no image gets:

@@ -15,7 +15,7 @@ import (
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/moby/moby/client"
 
-	"github.com/gazr-io/gazr/pkg/deploy/image"
+	"github.com/gazr-io/gazr/pkg/image"
 )
 
 const busybox = "gazr-test/busybox:1"
