@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/gazr-io/gazr/pkg/config"
@@ -24,39 +25,51 @@ type Target struct {
 	Backend deploy.Backend
 }
 
-// LoadTarget loads the project and the env called name with its backend.
-func (f *Factory) LoadTarget(name string) (*Target, error) {
+// swarmInit says whether a command may make an engine a swarm: only a
+// deploy may; status, logs, a dry run… change nothing, not even the
+// engine's swarm state, and on an engine in no swarm they say so.
+type swarmInit bool
+
+const (
+	noInit  swarmInit = false
+	mayInit swarmInit = true
+)
+
+// LoadTarget loads the project and the env called name with its backend,
+// built with the command's progress output and init permission.
+func (f *Factory) LoadTarget(name string, init swarmInit) (*Target, error) {
 	p, err := f.LoadProject()
 	if err != nil {
 		return nil, err
 	}
+	return loadTarget(p, name, backends, deploy.BackendOptions{Log: f.IO.ErrOut, MayInitSwarm: bool(init)})
+}
+
+// loadTarget resolves env name of p and builds its backend from o (o.Env
+// is set here) with the factory registered for the env's backend.
+func loadTarget(p *Project, name string, factories map[string]deploy.Factory, o deploy.BackendOptions) (*Target, error) {
 	env, err := p.Config.Env(name)
 	if err != nil {
 		return nil, &UsageError{Err: fmt.Errorf("cannot use env: %w", err)}
 	}
-	factory, ok := backends[env.Backend]
+	factory, ok := factories[env.Backend]
 	if !ok {
-		return nil, fmt.Errorf("env %s: the %s backend is not available in this version of gazr (available: %s)", env.Name, env.Backend, strings.Join(backendNames(), ", "))
+		return nil, fmt.Errorf("env %s: the %s backend is not available in this version of gazr (available: %s)", env.Name, env.Backend, strings.Join(backendNames(factories), ", "))
 	}
-	b, err := factory(env)
+	o.Env = env
+	b, err := factory(o)
 	if err != nil {
 		return nil, err
-	}
-	if lb, ok := b.(*local.Backend); ok {
-		lb.Log = f.IO.ErrOut
-		// Status, logs, a dry run… change nothing, not even the engine's
-		// swarm state: on an engine in no swarm they say so. A deploy
-		// turns this off (runDeploy).
-		lb.NoInit = true
 	}
 	return &Target{Project: p, Env: env, Backend: b}, nil
 }
 
-func backendNames() []string {
-	var names []string
-	for n := range backends {
+func backendNames(factories map[string]deploy.Factory) []string {
+	names := make([]string, 0, len(factories))
+	for n := range factories {
 		names = append(names, n)
 	}
+	slices.Sort(names)
 	return names
 }
 

@@ -10,7 +10,6 @@ import (
 	"github.com/urfave/cli/v3"
 
 	"github.com/gazr-io/gazr/pkg/deploy"
-	"github.com/gazr-io/gazr/pkg/deploy/local"
 	"github.com/gazr-io/gazr/pkg/iostreams"
 	"github.com/gazr-io/gazr/pkg/plan"
 )
@@ -18,9 +17,10 @@ import (
 // DeployOptions are the inputs of `gazr deploy`.
 type DeployOptions struct {
 	IO     *iostreams.IOStreams
-	Target func(env string) (*Target, error)
+	Target func(env string, init swarmInit) (*Target, error)
 	Deploy func(context.Context, deploy.Options) (*deploy.Result, error)
-	f      *Factory
+	// Builder connects to the engine that builds the images.
+	Builder func(context.Context) (deploy.BuildAPI, error)
 
 	Env                string
 	DryRun, Yes, Prune bool
@@ -32,7 +32,7 @@ func envFlag() cli.Flag {
 }
 
 func newCmdDeploy(f *Factory) *cli.Command {
-	opts := &DeployOptions{IO: f.IO, Target: f.LoadTarget, Deploy: deploy.Deploy, f: f}
+	opts := &DeployOptions{IO: f.IO, Target: f.LoadTarget, Deploy: deploy.Deploy, Builder: f.builder}
 	return &cli.Command{
 		Name:      "deploy",
 		Usage:     "build, push and roll the project out to an environment's swarm",
@@ -61,7 +61,11 @@ func newCmdDeploy(f *Factory) *cli.Command {
 }
 
 func runDeploy(ctx context.Context, opts *DeployOptions) error {
-	t, err := opts.Target(opts.Env)
+	init := mayInit // a deploy, and only a deploy, makes the local engine a swarm
+	if opts.DryRun {
+		init = noInit
+	}
+	t, err := opts.Target(opts.Env, init)
 	if err != nil {
 		return err
 	}
@@ -69,11 +73,8 @@ func runDeploy(ctx context.Context, opts *DeployOptions) error {
 		if err := confirm(opts.IO, t, opts.Yes); err != nil {
 			return err
 		}
-		if lb, ok := t.Backend.(*local.Backend); ok {
-			lb.NoInit = false // a deploy, and only a deploy, makes the local engine a swarm
-		}
 	}
-	do := deploy.Options{Config: t.Project.Config, Env: t.Env, Backend: t.Backend, Builder: opts.f.builder,
+	do := deploy.Options{Config: t.Project.Config, Env: t.Env, Backend: t.Backend, Builder: opts.Builder,
 		Out: opts.IO.ErrOut, DryRun: opts.DryRun, Prune: opts.Prune, WaitLock: opts.WaitLock}
 	if do.Backup, err = hook(t.Project, "backup"); err != nil {
 		return err

@@ -14,7 +14,7 @@ import (
 // RollbackOptions are the inputs of `gazr rollback`.
 type RollbackOptions struct {
 	IO     *iostreams.IOStreams
-	Target func(env string) (*Target, error)
+	Target func(env string, init swarmInit) (*Target, error)
 
 	Env, To       string
 	Yes, WaitLock bool
@@ -44,7 +44,7 @@ func newCmdRollback(f *Factory) *cli.Command {
 }
 
 func runRollback(ctx context.Context, opts *RollbackOptions) error {
-	t, err := opts.Target(opts.Env)
+	t, err := opts.Target(opts.Env, noInit)
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,8 @@ package deploy
 import (
 	"context"
 	"errors"
+	"io"
+	"time"
 
 	"github.com/moby/moby/client"
 
@@ -47,9 +49,21 @@ type Backend interface {
 	// Registry returns where the env's images go. A zero Registry (empty
 	// Host) means images are not pushed: the swarm's nodes use the images
 	// of the engine that built them, which only a single-node swarm can.
+	// A credential that expires (Properties.RegistryExpires) MUST carry
+	// its expiry in Registry.Expires; a caller holding it past Expires
+	// calls Registry again, which MUST then return a fresh credential.
 	Registry(ctx context.Context) (Registry, error)
 
-	// Nodes lists the swarm's nodes as the backend sees them.
+	// EnsureRepository makes sure the repository name (a path in the
+	// registry without its host, "shop/web") exists, creating it when
+	// missing; an existing repository is not an error. A registry that
+	// creates repositories on first push needs none of this:
+	// ErrNotSupported when Properties.EnsureRepository is false.
+	EnsureRepository(ctx context.Context, name string) error
+
+	// Nodes lists the swarm's nodes as the backend sees them. With
+	// Properties.PendingNodes it also lists the env's machines that have
+	// not joined the swarm (yet), with Joined false and no ID.
 	Nodes(ctx context.Context) ([]Node, error)
 
 	// ScaleNodes sets the number of worker nodes (elasticity of the
@@ -65,6 +79,29 @@ type Backend interface {
 	// experiment): the swarm is expected to reschedule its tasks.
 	// ErrNotSupported when Properties.StopNode is false.
 	StopNode(ctx context.Context, nodeID string) error
+
+	// StartNode undoes StopNode: it brings the node back (starts its
+	// machine, or makes a drained node take tasks again). id is a swarm
+	// node ID or, for a machine that has not joined, its Node.Instance.
+	// A node already running is not an error. It MUST return once the
+	// machine runs, without waiting for the node to be Ready (callers
+	// poll Nodes). ErrNotFound for an unknown id, ErrNotSupported when
+	// Properties.StartNode is false.
+	StartNode(ctx context.Context, id string) error
+
+	// PruneNodes removes from the swarm the nodes whose machine is gone
+	// (a terminated instance, a destroyed VM), and returns them. It MUST
+	// NOT remove a node whose machine exists, even stopped or Down: that
+	// one may come back. ErrNotSupported when Properties.PruneNodes is
+	// false (a backend that knows no machines cannot tell).
+	PruneNodes(ctx context.Context) ([]Node, error)
+
+	// Check inspects what deploying to the env needs (credentials, API,
+	// manager reachable, swarm state, registry…) for `gazr doctor`. A
+	// problem is a Finding with a Fix, not an error: the error is for a
+	// Check that could not run at all (a cancelled context). It MUST
+	// change nothing. ErrNotSupported when Properties.Check is false.
+	Check(ctx context.Context) ([]Finding, error)
 }
 
 // Properties are a backend's capabilities; callers branch on them, never
@@ -80,6 +117,20 @@ type Properties struct {
 	// NeedsRegistry: multi-node by nature; deploying without a registry is
 	// an error.
 	NeedsRegistry bool
+	// RegistryExpires: Registry's credential expires (Registry.Expires
+	// is set), so a long-running caller asks for it again.
+	RegistryExpires bool
+	// EnsureRepository: EnsureRepository is implemented; the registry
+	// wants repositories created before a push (ECR).
+	EnsureRepository bool
+	// PendingNodes: Nodes lists machines that have not joined the swarm.
+	PendingNodes bool
+	// StartNode: StartNode is implemented.
+	StartNode bool
+	// PruneNodes: PruneNodes is implemented.
+	PruneNodes bool
+	// Check: Check is implemented.
+	Check bool
 }
 
 // Registry is where images are pushed and pulled from.
@@ -89,19 +140,70 @@ type Registry struct {
 	// Auth is the base64url JSON the Engine API expects in
 	// X-Registry-Auth, empty for an anonymous registry.
 	Auth string
+	// Expires is when Auth stops working; zero: never.
+	Expires time.Time
 }
 
-// Node is a swarm node as a backend sees it.
+// Node is a swarm node, or a machine of the env that has not joined the
+// swarm (yet), as a backend sees it.
 type Node struct {
+	// ID is the swarm node's ID; empty when the machine has not joined.
 	ID, Hostname, Addr string
-	// Manager: the node's role is manager. Ready: the node is up and
-	// takes tasks (state ready, availability active; a drained node is
-	// not Ready).
+	// Manager: the node's role is manager (for a machine not joined: the
+	// role it is meant for). Ready: the node is up and takes tasks (state
+	// ready, availability active; a drained node is not Ready).
 	Manager, Ready bool
+	// Joined: the machine is a node of the swarm (ID is set).
+	Joined bool
 	// Instance identifies the machine to the backend (EC2 instance id,
 	// Proxmox VM id); empty for the local engine.
 	Instance string
+	// Machine is the machine's state as the backend's API reports it;
+	// MachineUnknown when the backend knows no machines (local).
+	Machine MachineState
+	// Group is the machine's group: its Auto Scaling group, its Proxmox
+	// pool or role; empty when the backend has none.
+	Group string
+	// Host is where the machine runs: the PVE node of a VM, the
+	// availability zone of an instance; empty when unknown.
+	Host string
 }
+
+// MachineState is the state of a node's machine, mapped by the backend
+// from its API's own states.
+type MachineState string
+
+// States of a node's machine.
+const (
+	MachineUnknown  MachineState = ""
+	MachinePending  MachineState = "pending"  // being created or starting
+	MachineRunning  MachineState = "running"  // up (the node may still be joining)
+	MachineStopping MachineState = "stopping" // shutting down
+	MachineStopped  MachineState = "stopped"  // off, and can be started again (StartNode)
+	MachineGone     MachineState = "gone"     // terminated or destroyed: PruneNodes removes its node
+)
+
+// Finding is one result of Backend.Check.
+type Finding struct {
+	// Name is what was checked ("engine", "swarm", "credentials").
+	Name string
+	// Level says how bad it is.
+	Level Level
+	// Detail says what was found, in one line.
+	Detail string
+	// Fix is the next step the user can take; set unless Level is OK.
+	Fix string
+}
+
+// Level grades a Finding, from best to worst.
+type Level int
+
+// Levels of a Finding.
+const (
+	OK Level = iota
+	Warning
+	Failure
+)
 
 // Errors a Backend's methods wrap.
 var (
@@ -113,5 +215,22 @@ var (
 	ErrNoSwarm = errors.New("the engine is not part of a swarm")
 )
 
-// Factory makes the Backend of an environment.
-type Factory func(env *config.Environment) (Backend, error)
+// BackendOptions are what a Factory builds a Backend from.
+type BackendOptions struct {
+	// Env is the environment, with the backend's own section
+	// (Env.AWS, Env.Proxmox) when the file has one.
+	Env *config.Environment
+	// Log receives progress and notices ("initialised a swarm",
+	// "waiting for instance i-… to join"); nil: discarded.
+	Log io.Writer
+	// MayInitSwarm lets Manager initialise a swarm where
+	// Properties.InitSwarm; without it Manager fails with ErrNoSwarm on an
+	// engine in no swarm. Only a deploy sets it: status, logs, a dry run…
+	// change nothing, not even the engine's swarm state.
+	MayInitSwarm bool
+}
+
+// Factory makes the Backend of an environment. It MUST NOT contact
+// anything (commands that fail on a bad flag fail fast); a setting it can
+// tell is wrong is an error naming the env.
+type Factory func(o BackendOptions) (Backend, error)

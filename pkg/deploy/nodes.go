@@ -23,6 +23,7 @@ func ListNodes(ctx context.Context, api client.NodeAPIClient) ([]Node, error) {
 			Addr:     n.Status.Addr,
 			Manager:  n.Spec.Role == swarm.NodeRoleManager,
 			Ready:    n.Status.State == swarm.NodeStateReady && n.Spec.Availability == swarm.NodeAvailabilityActive,
+			Joined:   true,
 		}
 		if node.Manager {
 			managers = append(managers, node)
@@ -36,6 +37,16 @@ func ListNodes(ctx context.Context, api client.NodeAPIClient) ([]Node, error) {
 // DrainNode sets a node's availability to drain: the swarm moves its
 // tasks to other nodes.
 func DrainNode(ctx context.Context, api client.NodeAPIClient, nodeID string) error {
+	return setAvailability(ctx, api, nodeID, swarm.NodeAvailabilityDrain)
+}
+
+// ActivateNode sets a node's availability to active, undoing DrainNode:
+// the swarm schedules tasks on it again.
+func ActivateNode(ctx context.Context, api client.NodeAPIClient, nodeID string) error {
+	return setAvailability(ctx, api, nodeID, swarm.NodeAvailabilityActive)
+}
+
+func setAvailability(ctx context.Context, api client.NodeAPIClient, nodeID string, a swarm.NodeAvailability) error {
 	res, err := api.NodeInspect(ctx, nodeID, client.NodeInspectOptions{})
 	if cerrdefs.IsNotFound(err) {
 		return fmt.Errorf("node %s: %w: %v", nodeID, ErrNotFound, err)
@@ -44,9 +55,12 @@ func DrainNode(ctx context.Context, api client.NodeAPIClient, nodeID string) err
 		return fmt.Errorf("node %s: %w", nodeID, err)
 	}
 	spec := res.Node.Spec
-	spec.Availability = swarm.NodeAvailabilityDrain
+	if spec.Availability == a {
+		return nil
+	}
+	spec.Availability = a
 	if _, err := api.NodeUpdate(ctx, nodeID, client.NodeUpdateOptions{Version: res.Node.Version, Spec: spec}); err != nil {
-		return fmt.Errorf("drain node %s: %w", nodeID, err)
+		return fmt.Errorf("set node %s %s: %w", nodeID, a, err)
 	}
 	return nil
 }

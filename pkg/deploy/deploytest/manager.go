@@ -138,7 +138,7 @@ func (s *suite) testInsecureTCP(t *testing.T) {
 	env := s.env(t)
 	env.Manager, env.Insecure, env.TLS = "tcp://"+l.addr(), false, config.TLS{}
 	ctx := shortCtx(t)
-	b, err := s.h.New(t, env)
+	b, err := s.h.New(t, options(t, env))
 	if err == nil {
 		var api deploy.SwarmAPI
 		if api, err = b.Manager(ctx); err == nil {

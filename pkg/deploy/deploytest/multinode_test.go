@@ -119,7 +119,7 @@ func (m *multi) options(t *testing.T) (deploy.Options, *logWriter) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := local.New(env)
+	b, err := local.New(deploy.BackendOptions{Env: env, MayInitSwarm: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +142,7 @@ func (m *multi) refusedWithoutRegistry(t *testing.T) {
 	o, _ := m.options(t)
 	env := *o.Env
 	env.Registry = ""
-	b, err := local.New(&env)
+	b, err := local.New(deploy.BackendOptions{Env: &env, MayInitSwarm: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,7 +7,7 @@
 //
 //	func TestConformance(t *testing.T) {
 //		deploytest.Run(t, deploytest.Harness{
-//			New: func(t *testing.T, env *config.Environment) (deploy.Backend, error) { return local.New(env) },
+//			New: func(t *testing.T, o deploy.BackendOptions) (deploy.Backend, error) { return local.New(o) },
 //			Env: func(t *testing.T) *config.Environment { return env },
 //		})
 //	}
@@ -20,6 +20,7 @@ import (
 	"errors"
 	"path"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -36,10 +37,12 @@ const LabelSuite = "io.gazr.deploytest"
 
 // Harness gives the suite a backend under test and the means to check it.
 type Harness struct {
-	// New builds the backend for an env the suite describes: Env's, or a
-	// copy of it with another manager (an unreachable one, a plain
-	// tcp:// one) or registry. An error is the backend refusing the env.
-	New func(t *testing.T, env *config.Environment) (deploy.Backend, error)
+	// New builds the backend from options as a command does (o.Log goes
+	// to t.Log, o.MayInitSwarm is true) for an env the suite describes:
+	// Env's, or a copy of it with another manager (an unreachable one, a
+	// plain tcp:// one) or registry. An error is the backend refusing the
+	// env.
+	New func(t *testing.T, o deploy.BackendOptions) (deploy.Backend, error)
 	// Env returns the env pointing at the test cluster; the suite changes
 	// only copies of it.
 	Env func(t *testing.T) *config.Environment
@@ -137,11 +140,25 @@ func (s *suite) env(t *testing.T) *config.Environment {
 // backend builds the backend of env, failing the test on error.
 func (s *suite) backend(t *testing.T, env *config.Environment) deploy.Backend {
 	t.Helper()
-	b, err := s.h.New(t, env)
+	b, err := s.h.New(t, options(t, env))
 	if err != nil {
 		t.Fatalf("New(env %s, manager %q): %v", env.Name, env.Manager, err)
 	}
 	return b
+}
+
+// options are the backend options of env in a test: progress to t.Log,
+// and a swarm may be initialised (as by a deploy).
+func options(t *testing.T, env *config.Environment) deploy.BackendOptions {
+	return deploy.BackendOptions{Env: env, Log: testLog{t}, MayInitSwarm: true}
+}
+
+// testLog writes to t.Log.
+type testLog struct{ t *testing.T }
+
+func (w testLog) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimSuffix(string(p), "\n"))
+	return len(p), nil
 }
 
 // manager returns b's manager client, closed when the test ends.

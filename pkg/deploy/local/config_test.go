@@ -7,6 +7,7 @@ import (
 	"github.com/moby/moby/client"
 
 	"github.com/gazr-io/gazr/pkg/config"
+	"github.com/gazr-io/gazr/pkg/deploy"
 )
 
 func TestResolveEndpoint(t *testing.T) {
@@ -42,7 +43,7 @@ func TestResolveEndpoint(t *testing.T) {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("error %v, want one containing %q", err, tt.wantErr)
 				}
-				if _, nerr := New(env); nerr == nil {
+				if _, nerr := New(deploy.BackendOptions{Env: env}); nerr == nil {
 					t.Fatal("New accepted the env resolveEndpoint refuses")
 				}
 				return

@@ -14,7 +14,7 @@ import (
 	"github.com/gazr-io/gazr/pkg/deploy/local"
 )
 
-func newLocal(t *testing.T, env *config.Environment) (deploy.Backend, error) { return local.New(env) }
+func newLocal(t *testing.T, o deploy.BackendOptions) (deploy.Backend, error) { return local.New(o) }
 
 // TestConformanceHost runs the conformance suite against the host engine's
 // swarm (initialised if the engine is in none, and left so): one node,

@@ -18,30 +18,35 @@ import (
 // Backend is the local backend.
 type Backend struct {
 	env *config.Environment
-	// Log receives notices such as "initialised a swarm"; default discard.
-	Log io.Writer
-	// NoInit makes Manager fail with deploy.ErrNoSwarm instead of
-	// initialising a swarm (for dry runs).
-	NoInit bool
+	// log receives notices such as "initialised a swarm".
+	log io.Writer
+	// mayInit lets Manager initialise a swarm on the local engine; without
+	// it Manager fails with deploy.ErrNoSwarm (status, dry runs).
+	mayInit bool
 }
 
 var _ deploy.Backend = (*Backend)(nil)
 
-// New returns the local backend of env.
-func New(env *config.Environment) (deploy.Backend, error) {
-	if _, err := resolveEndpoint(env); err != nil {
+// New returns the local backend of o.Env; it implements deploy.Factory.
+func New(o deploy.BackendOptions) (deploy.Backend, error) {
+	if _, err := resolveEndpoint(o.Env); err != nil {
 		return nil, err
 	}
-	return &Backend{env: env, Log: io.Discard}, nil
+	log := o.Log
+	if log == nil {
+		log = io.Discard
+	}
+	return &Backend{env: o.Env, log: log, mayInit: o.MayInitSwarm}, nil
 }
 
 // Name implements deploy.Backend.
 func (b *Backend) Name() string { return "local" }
 
 // Properties implements deploy.Backend: the local engine's swarm is
-// initialised on demand; nodes cannot be powered off, only drained.
+// initialised on demand; nodes cannot be powered off, only drained (and
+// made active again); no machines, so none pending or gone.
 func (b *Backend) Properties() deploy.Properties {
-	return deploy.Properties{InitSwarm: b.env.Manager == "", StopNode: true}
+	return deploy.Properties{InitSwarm: b.env.Manager == "", StopNode: true, StartNode: true, Check: true}
 }
 
 // Manager implements deploy.Backend.
@@ -78,7 +83,7 @@ func (b *Backend) ensureSwarm(ctx context.Context, cli *client.Client) error {
 		return nil
 	case sw.LocalNodeState == swarm.LocalNodeStateActive:
 		return fmt.Errorf("env %s: this engine is a swarm worker, not a manager; point manager at a manager node", b.env.Name)
-	case b.NoInit && b.Properties().InitSwarm:
+	case !b.mayInit && b.Properties().InitSwarm:
 		return fmt.Errorf("env %s: %w (gazr deploy initialises one)", b.env.Name, deploy.ErrNoSwarm)
 	case !b.Properties().InitSwarm:
 		return fmt.Errorf("env %s: the engine at %s is not part of a swarm (state %q); run `docker swarm init` there", b.env.Name, cli.DaemonHost(), sw.LocalNodeState)
@@ -90,7 +95,7 @@ func (b *Backend) ensureSwarm(ctx context.Context, cli *client.Client) error {
 	if err != nil {
 		return fmt.Errorf("env %s: initialise a single-node swarm on the local engine: %w", b.env.Name, err)
 	}
-	fmt.Fprintf(b.Log, "initialised a single-node swarm on the local engine (docker swarm leave --force undoes it)\n")
+	fmt.Fprintf(b.log, "initialised a single-node swarm on the local engine (docker swarm leave --force undoes it)\n")
 	return nil
 }
 
@@ -110,6 +115,12 @@ func (b *Backend) Registry(ctx context.Context) (deploy.Registry, error) {
 		return deploy.Registry{}, err
 	}
 	return deploy.Registry{Host: b.env.Registry, Auth: auth}, nil
+}
+
+// EnsureRepository implements deploy.Backend: the registries the local
+// backend pushes to create a repository on its first push.
+func (b *Backend) EnsureRepository(ctx context.Context, name string) error {
+	return fmt.Errorf("ensure repository %s: local backend: %w", name, deploy.ErrNotSupported)
 }
 
 // Nodes implements deploy.Backend.
@@ -150,4 +161,21 @@ func (b *Backend) StopNode(ctx context.Context, nodeID string) error {
 	}
 	defer cli.Close()
 	return deploy.DrainNode(ctx, cli, nodeID)
+}
+
+// StartNode implements deploy.Backend: it makes a node StopNode drained
+// take tasks again.
+func (b *Backend) StartNode(ctx context.Context, id string) error {
+	cli, err := b.Manager(ctx)
+	if err != nil {
+		return err
+	}
+	defer cli.Close()
+	return deploy.ActivateNode(ctx, cli, id)
+}
+
+// PruneNodes implements deploy.Backend: the local backend knows no
+// machines, so it cannot tell a node whose machine is gone.
+func (b *Backend) PruneNodes(ctx context.Context) ([]deploy.Node, error) {
+	return nil, fmt.Errorf("prune nodes: local backend: %w", deploy.ErrNotSupported)
 }
