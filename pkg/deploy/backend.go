@@ -205,6 +205,15 @@ const (
 	Failure
 )
 
+// Worst returns the worst level of fs; OK when fs is empty.
+func Worst(fs []Finding) Level {
+	w := OK
+	for _, f := range fs {
+		w = max(w, f.Level)
+	}
+	return w
+}
+
 // Errors a Backend's methods wrap.
 var (
 	ErrUnreachable  = errors.New("swarm manager unreachable")

@@ -26,11 +26,16 @@ func (s *suite) testNodes(t *testing.T) {
 		t.Fatal(err)
 	}
 	byID := map[string]deploy.Node{}
+	joined := 0
 	for _, n := range got {
+		if checkPending(t, b.Properties(), n) {
+			continue
+		}
 		byID[n.ID] = n
+		joined++
 	}
-	if len(got) != len(list.Items) || len(byID) != len(got) {
-		t.Errorf("Nodes: %d nodes (%d distinct), the swarm has %d", len(got), len(byID), len(list.Items))
+	if joined != len(list.Items) || len(byID) != joined {
+		t.Errorf("Nodes: %d joined nodes (%d distinct), the swarm has %d", joined, len(byID), len(list.Items))
 	}
 	managers := 0
 	for _, sn := range list.Items {
@@ -40,7 +45,8 @@ func (s *suite) testNodes(t *testing.T) {
 			continue
 		}
 		want := deploy.Node{ID: sn.ID, Hostname: sn.Description.Hostname, Addr: sn.Status.Addr,
-			Manager: sn.Spec.Role == swarm.NodeRoleManager, Ready: isReady(sn), Instance: n.Instance}
+			Manager: sn.Spec.Role == swarm.NodeRoleManager, Ready: isReady(sn), Joined: true,
+			Instance: n.Instance, Machine: n.Machine, Group: n.Group, Host: n.Host}
 		if n != want {
 			t.Errorf("Nodes: %+v; the swarm says %+v (state %s, availability %s)", n, want, sn.Status.State, sn.Spec.Availability)
 		}
@@ -51,6 +57,29 @@ func (s *suite) testNodes(t *testing.T) {
 	if managers == 0 {
 		t.Error("no ready manager")
 	}
+}
+
+// checkPending reports whether n is a machine that has not joined the
+// swarm, failing the test unless such a node is what the contract says:
+// listed only with Properties().PendingNodes, no ID, not Ready, and an
+// Instance and a Machine state to tell it by.
+func checkPending(t *testing.T, p deploy.Properties, n deploy.Node) bool {
+	t.Helper()
+	if n.Joined {
+		if n.ID == "" {
+			t.Errorf("Nodes: %+v is Joined without an ID", n)
+		}
+		return false
+	}
+	switch {
+	case !p.PendingNodes:
+		t.Errorf("Nodes: %+v not Joined, from a backend whose Properties().PendingNodes is false", n)
+	case n.ID != "" || n.Ready:
+		t.Errorf("Nodes: %+v not Joined, yet with an ID or Ready", n)
+	case n.Instance == "" || n.Machine == deploy.MachineUnknown:
+		t.Errorf("Nodes: %+v not Joined, without the Instance and Machine state that tell it apart", n)
+	}
+	return true
 }
 
 // testScaleNodes: ScaleNodes is ErrNotSupported (and changes nothing)

@@ -1,9 +1,12 @@
 // Package deploytest is the conformance suite of deploy backends: Run
 // puts a backend through the contract written in pkg/deploy/backend.go
-// (Manager, Registry, Nodes, ScaleNodes, StopTask, StopNode, Properties)
+// (Manager, Registry, EnsureRepository, Nodes, Check, ScaleNodes,
+// PruneNodes, StopTask, StopNode, StartNode, Properties)
 // on a real swarm, so that the deploy pipeline can rely on any backend the
-// same way. A backend opts out of a test explicitly, with a reason
-// (Harness.Skip); the suite never skips one silently.
+// same way. A method a backend does not implement is tested too: its
+// Properties flag is false and the method MUST say ErrNotSupported. A
+// backend opts out of a test explicitly, with a reason (Harness.Skip);
+// the suite never skips one silently.
 //
 //	func TestConformance(t *testing.T) {
 //		deploytest.Run(t, deploytest.Harness{
@@ -69,10 +72,14 @@ var Tests = []string{
 	"ManagerSilent",
 	"InsecureTCP",
 	"Registry",
+	"EnsureRepository",
 	"Nodes",
+	"Check", "Check/Healthy", "Check/Unreachable",
 	"ScaleNodes",
+	"PruneNodes",
 	"StopTask", "StopTask/ManagerNode", "StopTask/OtherNode", "StopTask/Unknown",
 	"StopNode", "StopNode/Unknown", "StopNode/Reschedules",
+	"StartNode", "StartNode/Unknown", "StartNode/Running", "StartNode/AfterStop",
 }
 
 // suite is one Run.
@@ -109,10 +116,14 @@ func Run(t *testing.T, h Harness) {
 	s.run(t, "ManagerSilent", s.testManagerSilent)
 	s.run(t, "InsecureTCP", s.testInsecureTCP)
 	s.run(t, "Registry", s.testRegistry)
+	s.run(t, "EnsureRepository", s.testEnsureRepository)
 	s.run(t, "Nodes", s.testNodes)
+	s.run(t, "Check", s.testCheck)
 	s.run(t, "ScaleNodes", s.testScaleNodes)
+	s.run(t, "PruneNodes", s.testPruneNodes)
 	s.run(t, "StopTask", s.testStopTask)
 	s.run(t, "StopNode", s.testStopNode)
+	s.run(t, "StartNode", s.testStartNode)
 }
 
 // run runs test name (a path relative to Run) as a subtest of t, unless
