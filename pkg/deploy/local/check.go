@@ -12,7 +12,8 @@ import (
 
 // Check implements deploy.Backend: the manager's engine answers, it
 // manages an active swarm (or the local engine can be made one), and a
-// swarm of several nodes has a registry to pull from. It changes nothing:
+// swarm of several nodes has a registry to pull from (a warning: deploy
+// refuses only a project that builds images). It changes nothing:
 // no swarm is initialised here.
 func (b *Backend) Check(ctx context.Context) ([]deploy.Finding, error) {
 	ep, err := resolveEndpoint(b.env)
@@ -44,8 +45,8 @@ func (b *Backend) Check(ctx context.Context) ([]deploy.Finding, error) {
 	}
 	fs = append(fs, b.swarmFinding(info.Info.Swarm))
 	if sw := info.Info.Swarm; sw.LocalNodeState == swarm.LocalNodeStateActive && sw.Nodes > 1 && b.env.Registry == "" {
-		fs = append(fs, deploy.Finding{Name: "registry", Level: deploy.Failure,
-			Detail: fmt.Sprintf("the swarm has %d nodes and env %s has no registry: the other nodes cannot pull the images", sw.Nodes, b.env.Name),
+		fs = append(fs, deploy.Finding{Name: "registry", Level: deploy.Warning,
+			Detail: fmt.Sprintf("the swarm has %d nodes and env %s has no registry: images gazr builds cannot reach the other nodes", sw.Nodes, b.env.Name),
 			Fix:    fmt.Sprintf("set registry = \"host:port\" in [env.%s]", b.env.Name)})
 	}
 	return fs, nil
@@ -63,7 +64,7 @@ func (b *Backend) swarmFinding(sw swarm.Info) deploy.Finding {
 	f := deploy.Finding{Name: "swarm"}
 	switch {
 	case sw.LocalNodeState == swarm.LocalNodeStateActive && sw.ControlAvailable:
-		f.Level, f.Detail = deploy.OK, fmt.Sprintf("manager of an active swarm (%d nodes, %d managers)", sw.Nodes, sw.Managers)
+		f.Level, f.Detail = deploy.OK, fmt.Sprintf("manager of an active swarm (nodes: %d, managers: %d)", sw.Nodes, sw.Managers)
 	case sw.LocalNodeState == swarm.LocalNodeStateActive:
 		f.Level, f.Detail = deploy.Failure, "the engine is a swarm worker, not a manager"
 		f.Fix = fmt.Sprintf("point manager in [env.%s] at a manager node", b.env.Name)
