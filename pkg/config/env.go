@@ -44,6 +44,11 @@ type Environment struct {
 	Timeout time.Duration
 	// EdgePort is the host port of the local edge proxy. Default: 80.
 	EdgePort int
+	// AWS is the [env.<name>.aws] table, only with backend = "aws".
+	AWS *AWS `json:",omitempty"`
+	// Proxmox is the [env.<name>.proxmox] table, only with backend =
+	// "proxmox".
+	Proxmox *Proxmox `json:",omitempty"`
 }
 
 // TLS are paths to PEM files.
@@ -60,7 +65,8 @@ type SecretSource struct{ File, Env string }
 var Backends = []string{"local", "aws", "proxmox"}
 
 var envKeys = []string{"backend", "manager", "tls", "insecure", "registry", "domain", "confirm",
-	"min_replicas", "replicas", "resources", "vars", "secrets", "timeout", "edge_port"}
+	"min_replicas", "replicas", "resources", "vars", "secrets", "timeout", "edge_port",
+	"aws", "proxmox"}
 
 // LocalEnv is the implicit "local" environment.
 func LocalEnv() *Environment {
@@ -111,6 +117,9 @@ func (d *decoder) env1(key []string, name string, v any) (*Environment, error) {
 			return nil, err
 		}
 	}
+	if err := d.backendTables(key, e); err != nil {
+		return nil, err
+	}
 	return e, nil
 }
 
@@ -147,6 +156,10 @@ func (d *decoder) envField(e *Environment, key []string, v any) error {
 		e.Secrets, err = d.secrets(key, v)
 	case "timeout":
 		e.Timeout, err = d.duration(key, v)
+	case "aws":
+		e.AWS, err = d.aws(key, v)
+	case "proxmox":
+		e.Proxmox, err = d.proxmox(key, v)
 	case "edge_port":
 		var n uint64
 		n, err = d.count(key, v)
