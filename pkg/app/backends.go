@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 
@@ -38,30 +39,33 @@ const (
 // LoadTarget loads the project and the env called name with its backend,
 // built with the command's progress output and init permission.
 func (f *Factory) LoadTarget(name string, init swarmInit) (*Target, error) {
-	p, err := f.LoadProject()
-	if err != nil {
-		return nil, err
-	}
-	return loadTarget(p, name, backends, deploy.BackendOptions{Log: f.IO.ErrOut, MayInitSwarm: bool(init)})
+	return targetLoader(f.LoadProject, backends, f.IO.ErrOut)(name, init)
 }
 
-// loadTarget resolves env name of p and builds its backend from o (o.Env
-// is set here) with the factory registered for the env's backend.
-func loadTarget(p *Project, name string, factories map[string]deploy.Factory, o deploy.BackendOptions) (*Target, error) {
-	env, err := p.Config.Env(name)
-	if err != nil {
-		return nil, &UsageError{Err: fmt.Errorf("cannot use env: %w", err)}
+// targetLoader returns the Target dependency of the deploy-family
+// commands: it loads the project, resolves the env, and builds the env's
+// backend with the factory registered for it, from options (progress to
+// log, init permission from the command).
+func targetLoader(project func() (*Project, error), factories map[string]deploy.Factory, log io.Writer) func(string, swarmInit) (*Target, error) {
+	return func(name string, init swarmInit) (*Target, error) {
+		p, err := project()
+		if err != nil {
+			return nil, err
+		}
+		env, err := p.Config.Env(name)
+		if err != nil {
+			return nil, &UsageError{Err: fmt.Errorf("cannot use env: %w", err)}
+		}
+		factory, ok := factories[env.Backend]
+		if !ok {
+			return nil, fmt.Errorf("env %s: the %s backend is not available in this version of gazr (available: %s)", env.Name, env.Backend, strings.Join(backendNames(factories), ", "))
+		}
+		b, err := factory(deploy.BackendOptions{Env: env, Log: log, MayInitSwarm: bool(init)})
+		if err != nil {
+			return nil, err
+		}
+		return &Target{Project: p, Env: env, Backend: b}, nil
 	}
-	factory, ok := factories[env.Backend]
-	if !ok {
-		return nil, fmt.Errorf("env %s: the %s backend is not available in this version of gazr (available: %s)", env.Name, env.Backend, strings.Join(backendNames(factories), ", "))
-	}
-	o.Env = env
-	b, err := factory(o)
-	if err != nil {
-		return nil, err
-	}
-	return &Target{Project: p, Env: env, Backend: b}, nil
 }
 
 func backendNames(factories map[string]deploy.Factory) []string {

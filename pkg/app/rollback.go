@@ -15,13 +15,15 @@ import (
 type RollbackOptions struct {
 	IO     *iostreams.IOStreams
 	Target func(env string, init swarmInit) (*Target, error)
+	// Rollback is deploy.Rollback, replaced in tests.
+	Rollback func(context.Context, deploy.RollbackOptions) (*deploy.Result, error)
 
 	Env, To       string
 	Yes, WaitLock bool
 }
 
 func newCmdRollback(f *Factory) *cli.Command {
-	opts := &RollbackOptions{IO: f.IO, Target: f.LoadTarget}
+	opts := &RollbackOptions{IO: f.IO, Target: f.LoadTarget, Rollback: deploy.Rollback}
 	return &cli.Command{
 		Name:      "rollback",
 		Usage:     "go back to the previous (or a given) version of an environment",
@@ -52,7 +54,7 @@ func runRollback(ctx context.Context, opts *RollbackOptions) error {
 		return err
 	}
 	start := time.Now()
-	res, err := deploy.Rollback(ctx, deploy.RollbackOptions{Project: t.Project.Config.Name, Env: t.Env, Backend: t.Backend,
+	res, err := opts.Rollback(ctx, deploy.RollbackOptions{Project: t.Project.Config.Name, Env: t.Env, Backend: t.Backend,
 		To: opts.To, WaitLock: opts.WaitLock, Out: opts.IO.ErrOut})
 	if err != nil {
 		return err
