@@ -25,23 +25,32 @@ type DoctorOptions struct {
 	// Compose loads the project's compose file for development; nil
 	// project and nil error when it has none.
 	Compose func(context.Context, *Project) (*types.Project, error)
+	// Target loads an env and its backend, for --env.
+	Target func(env string, init swarmInit) (*Target, error)
+	// Env, when set, adds the checks of that env's backend.
+	Env string
 }
 
 func newCmdDoctor(f *Factory) *cli.Command {
-	opts := &DoctorOptions{IO: f.IO, Project: f.LoadProject, Engine: newDoctorClient, Compose: devCompose}
+	opts := &DoctorOptions{IO: f.IO, Project: f.LoadProject, Engine: newDoctorClient, Compose: devCompose, Target: f.LoadTarget}
 	return &cli.Command{
 		Name:      "doctor",
 		Usage:     "check what working on this project needs: engine, disk, swarm, images, ports",
-		UsageText: "gazr doctor",
+		UsageText: "gazr doctor [--env <name>]",
 		Description: "One line per check (✔ ok, ! warning, ✘ failure, - not checked), with a fix under\n" +
 			"each problem. Exits 1 when a check fails, 0 otherwise.\n\n" +
 			"Examples:\n" +
 			"  $ gazr doctor\n" +
+			"  $ gazr doctor --env staging          # and what deploying to staging needs\n" +
 			"  $ gazr -C services/api doctor",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "env", Aliases: []string{"e"}, Usage: "also check what deploying to the environment `name` needs"},
+		},
 		Action: func(ctx context.Context, cmd *cli.Command) error {
 			if cmd.Args().Len() > 0 {
 				return &UsageError{Err: fmt.Errorf("unexpected argument %q: gazr doctor takes none", cmd.Args().First())}
 			}
+			opts.Env = cmd.String("env")
 			return runDoctor(ctx, opts)
 		},
 	}
@@ -65,6 +74,9 @@ func runDoctor(ctx context.Context, opts *DoctorOptions) error {
 			Fix: "set DOCKER_HOST to the engine's address (e.g. unix:///var/run/docker.sock), or unset it"})
 	} else {
 		rs = append(rs, (&doctor.Doctor{API: api}).Run(ctx, needs)...)
+	}
+	if opts.Env != "" {
+		rs = append(rs, envChecks(ctx, opts.Target, opts.Env)...)
 	}
 	cs := (&iostreams.IOStreams{Color: opts.IO.Color && opts.IO.StdoutTTY}).ColorScheme()
 	printResults(opts.IO.Out, cs, rs)

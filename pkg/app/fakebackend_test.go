@@ -17,13 +17,22 @@ import (
 // call panic (the nil embedded interface).
 type fakeBackend struct {
 	deploy.Backend
-	opts deploy.BackendOptions
-	api  deploy.SwarmAPI
-	err  error
+	opts     deploy.BackendOptions
+	props    deploy.Properties
+	api      deploy.SwarmAPI
+	err      error
+	findings []deploy.Finding
 }
 
 func (b *fakeBackend) Name() string                  { return "fake" }
-func (b *fakeBackend) Properties() deploy.Properties { return deploy.Properties{} }
+func (b *fakeBackend) Properties() deploy.Properties { return b.props }
+
+func (b *fakeBackend) Check(context.Context) ([]deploy.Finding, error) {
+	if !b.props.Check {
+		return nil, deploy.ErrNotSupported
+	}
+	return b.findings, nil
+}
 func (b *fakeBackend) Manager(context.Context) (deploy.SwarmAPI, error) {
 	if b.err != nil {
 		return nil, b.err
@@ -59,6 +68,8 @@ type targets struct {
 	project *Project
 	api     deploy.SwarmAPI
 	err     error // Manager's
+	props   deploy.Properties
+	finds   []deploy.Finding // Check's
 	built   []*fakeBackend
 	load    func(string, swarmInit) (*Target, error)
 }
@@ -71,7 +82,7 @@ func newTargets(t *testing.T, toml string) *targets {
 	}
 	ts := &targets{t: t, project: &Project{Config: cfg}, api: &emptySwarm{}}
 	factory := func(o deploy.BackendOptions) (deploy.Backend, error) {
-		b := &fakeBackend{opts: o, api: ts.api, err: ts.err}
+		b := &fakeBackend{opts: o, api: ts.api, err: ts.err, props: ts.props, findings: ts.finds}
 		ts.built = append(ts.built, b)
 		return b, nil
 	}
