@@ -58,7 +58,7 @@ func (s *suite) check(t *testing.T, b deploy.Backend, ctx context.Context) []dep
 		t.Fatal("Check: no finding")
 	}
 	for _, f := range fs {
-		t.Logf("finding %s (level %d): %s", f.Name, f.Level, f.Detail)
+		t.Logf("finding %s (%s): %s", f.Name, f.Level, f.Detail)
 		if f.Name == "" || f.Detail == "" {
 			t.Errorf("Check: finding %+v without a name or detail", f)
 		}
