@@ -40,7 +40,8 @@ type Backend interface {
 
 	// Manager returns a client for a reachable manager of the env's
 	// swarm. It MUST have checked that the manager answers and that its
-	// swarm is active (initialising it when Properties.InitSwarm), and
+	// swarm is active (initialising it when Properties.InitSwarm and
+	// BackendOptions.MayInitSwarm; ErrNoSwarm without the latter), and
 	// MUST refuse a plain tcp:// endpoint unless the env allows it
 	// (insecure = true). The caller closes the client. An unreachable
 	// manager is ErrUnreachable, naming the endpoint.
