@@ -38,8 +38,8 @@ const (
 
 // LoadTarget loads the project and the env called name with its backend,
 // built with the command's progress output and init permission.
-func (f *Factory) LoadTarget(name string, init swarmInit) (*Target, error) {
-	return targetLoader(f.LoadProject, backends, f.IO.ErrOut)(name, init)
+func (f *Factory) LoadTarget(name string, initSwarm swarmInit) (*Target, error) {
+	return targetLoader(f.LoadProject, backends, f.IO.ErrOut)(name, initSwarm)
 }
 
 // targetLoader returns the Target dependency of the deploy-family
@@ -47,7 +47,7 @@ func (f *Factory) LoadTarget(name string, init swarmInit) (*Target, error) {
 // backend with the factory registered for it, from options (progress to
 // log, init permission from the command).
 func targetLoader(project func() (*Project, error), factories map[string]deploy.Factory, log io.Writer) func(string, swarmInit) (*Target, error) {
-	return func(name string, init swarmInit) (*Target, error) {
+	return func(name string, initSwarm swarmInit) (*Target, error) {
 		p, err := project()
 		if err != nil {
 			return nil, err
@@ -60,7 +60,7 @@ func targetLoader(project func() (*Project, error), factories map[string]deploy.
 		if !ok {
 			return nil, fmt.Errorf("env %s: the %s backend is not available in this version of gazr (available: %s)", env.Name, env.Backend, strings.Join(backendNames(factories), ", "))
 		}
-		b, err := factory(deploy.BackendOptions{Env: env, Log: log, MayInitSwarm: bool(init)})
+		b, err := factory(deploy.BackendOptions{Env: env, Log: log, MayInitSwarm: bool(initSwarm)})
 		if err != nil {
 			return nil, err
 		}

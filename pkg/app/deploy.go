@@ -17,7 +17,7 @@ import (
 // DeployOptions are the inputs of `gazr deploy`.
 type DeployOptions struct {
 	IO     *iostreams.IOStreams
-	Target func(env string, init swarmInit) (*Target, error)
+	Target func(env string, initSwarm swarmInit) (*Target, error)
 	Deploy func(context.Context, deploy.Options) (*deploy.Result, error)
 	// Builder connects to the engine that builds the images.
 	Builder func(context.Context) (deploy.BuildAPI, error)
@@ -61,11 +61,11 @@ func newCmdDeploy(f *Factory) *cli.Command {
 }
 
 func runDeploy(ctx context.Context, opts *DeployOptions) error {
-	init := mayInit // a deploy, and only a deploy, makes the local engine a swarm
+	initSwarm := mayInit // a deploy, and only a deploy, makes the local engine a swarm
 	if opts.DryRun {
-		init = noInit
+		initSwarm = noInit
 	}
-	t, err := opts.Target(opts.Env, init)
+	t, err := opts.Target(opts.Env, initSwarm)
 	if err != nil {
 		return err
 	}

@@ -23,9 +23,9 @@ func TestTargetLoader(t *testing.T) {
 	if len(ts.built) != 0 {
 		t.Errorf("unknown env: %d backends built", len(ts.built))
 	}
-	for _, init := range []swarmInit{noInit, mayInit} {
+	for _, initSwarm := range []swarmInit{noInit, mayInit} {
 		ts.built = nil
-		tg, err := ts.load("production", init)
+		tg, err := ts.load("production", initSwarm)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -36,7 +36,7 @@ func TestTargetLoader(t *testing.T) {
 		if b.opts.Log == nil {
 			t.Error("backend built without a progress writer")
 		}
-		ts.wantInit(bool(init))
+		ts.wantInit(bool(initSwarm))
 	}
 	none := targetLoader(func() (*Project, error) { return ts.project, nil }, map[string]deploy.Factory{"local": nil}, nil)
 	if _, err := none("production", noInit); err == nil || !strings.Contains(err.Error(), "the aws backend is not available in this version of gazr (available: local)") {

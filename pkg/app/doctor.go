@@ -26,7 +26,7 @@ type DoctorOptions struct {
 	// project and nil error when it has none.
 	Compose func(context.Context, *Project) (*types.Project, error)
 	// Target loads an env and its backend, for --env.
-	Target func(env string, init swarmInit) (*Target, error)
+	Target func(env string, initSwarm swarmInit) (*Target, error)
 	// Env, when set, adds the checks of that env's backend.
 	Env string
 }

@@ -15,7 +15,7 @@ import (
 // HistoryOptions are the inputs of `gazr history`.
 type HistoryOptions struct {
 	IO     *iostreams.IOStreams
-	Target func(env string, init swarmInit) (*Target, error)
+	Target func(env string, initSwarm swarmInit) (*Target, error)
 	Env    string
 }
 

@@ -14,7 +14,7 @@ import (
 // LogsOptions are the inputs of `gazr logs`.
 type LogsOptions struct {
 	IO      *iostreams.IOStreams
-	Target  func(env string, init swarmInit) (*Target, error)
+	Target  func(env string, initSwarm swarmInit) (*Target, error)
 	Env     string
 	Service string
 	Follow  bool

@@ -14,7 +14,7 @@ import (
 // RollbackOptions are the inputs of `gazr rollback`.
 type RollbackOptions struct {
 	IO     *iostreams.IOStreams
-	Target func(env string, init swarmInit) (*Target, error)
+	Target func(env string, initSwarm swarmInit) (*Target, error)
 	// Rollback is deploy.Rollback, replaced in tests.
 	Rollback func(context.Context, deploy.RollbackOptions) (*deploy.Result, error)
 

@@ -15,7 +15,7 @@ import (
 // ScaleOptions are the inputs of `gazr scale`.
 type ScaleOptions struct {
 	IO       *iostreams.IOStreams
-	Target   func(env string, init swarmInit) (*Target, error)
+	Target   func(env string, initSwarm swarmInit) (*Target, error)
 	Env      string
 	Replicas map[string]uint64
 }

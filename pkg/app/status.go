@@ -14,7 +14,7 @@ import (
 // StatusOptions are the inputs of `gazr status`.
 type StatusOptions struct {
 	IO     *iostreams.IOStreams
-	Target func(env string, init swarmInit) (*Target, error)
+	Target func(env string, initSwarm swarmInit) (*Target, error)
 	Env    string
 }
 

@@ -14,7 +14,7 @@ import (
 // UnlockOptions are the inputs of `gazr unlock`.
 type UnlockOptions struct {
 	IO     *iostreams.IOStreams
-	Target func(env string, init swarmInit) (*Target, error)
+	Target func(env string, initSwarm swarmInit) (*Target, error)
 	Env    string
 }
 
