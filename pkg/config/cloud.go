@@ -2,8 +2,10 @@ package config
 
 import "strings"
 
-// backendTables rejects a backend's table in an env of another backend.
-// It runs once every key of the env is read: "aws" sorts before "backend".
+// backendTables rejects a backend's table in an env of another backend,
+// and what the table asks of the env's other keys (tls for access =
+// "tls"). It runs once every key of the env is read: "aws" sorts before
+// "backend" and "tls".
 func (d *decoder) backendTables(key []string, e *Environment) error {
 	for _, sub := range []struct {
 		backend string
@@ -14,6 +16,10 @@ func (d *decoder) backendTables(key []string, e *Environment) error {
 			return d.errorf(append(key[:len(key):len(key)], sub.backend), "[%s.%s] is for backend = %q, and env %s uses backend %q: set backend = %q in [%s], or remove the table",
 				table, sub.backend, sub.backend, e.Name, e.Backend, sub.backend, table)
 		}
+	}
+	if e.AWS != nil && e.AWS.Access == "tls" && e.TLS.Cert == "" {
+		return d.errorf(append(key[:len(key):len(key)], "aws", "access"), "%s.aws.access = \"tls\" needs the client certificate: set tls = { ca = \"…\", cert = \"…\", key = \"…\" } in [%s]",
+			strings.Join(key, "."), strings.Join(key, "."))
 	}
 	return nil
 }

@@ -31,6 +31,8 @@ func TestCloudTableErrors(t *testing.T) {
 		{"aws access unknown", aws + "access = \"shh\"\n", `.gazr.toml:4:1: env.staging.aws.access "shh" must be one of ssh, tls, tcp; did you mean "ssh"?`},
 		{"aws tcp without insecure", aws + "access = \"tcp\"\n",
 			`.gazr.toml:4:1: env.staging.aws.access = "tcp" is plain TCP without TLS: anyone who reaches it controls the cluster; use "ssh" or "tls", or set insecure = true in [env.staging.aws] to allow it`},
+		{"aws tls without certificates", aws + "access = \"tls\"\n",
+			`.gazr.toml:4:1: env.staging.aws.access = "tls" needs the client certificate: set tls = { ca = "…", cert = "…", key = "…" } in [env.staging]`},
 		{"aws group with both", aws + "managers = { asg = \"a\", tags = { Name = \"b\" } }\n", `.gazr.toml:4:1: env.staging.aws.managers must be { asg = "…" } or { tags = { Name = "…" } }`},
 		{"aws group typo", aws + "workers = { agg = \"a\" }\n", `.gazr.toml:4:13: unknown key "agg" in env.staging.aws.workers; did you mean "asg"?: it must be { asg = "…" } or { tags = { Name = "…" } }`},
 		{"aws group empty tags", aws + "workers = { tags = {} }\n", `.gazr.toml:4:13: env.staging.aws.workers.tags must be a table of at least one tag (tags = { Name = "SwarmWorker-staging" })`},
