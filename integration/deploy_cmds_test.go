@@ -37,7 +37,6 @@ func deployCmds() map[string]func(ts *testscript.TestScript, neg bool, args []st
 		"registry":   cmdRegistry,
 		"inswarm":    cmdInSwarm,
 		"noswarm":    cmdNoSwarm,
-		"sleep":      cmdSleep,
 	}
 }
 

@@ -18,10 +18,10 @@ import (
 	"github.com/moby/moby/client"
 	"github.com/rogpeppe/go-internal/testscript"
 
-	"github.com/gazr-io/gazr/pkg/container"
 	"github.com/gazr-io/gazr/pkg/deploy/deploytest/load"
 	"github.com/gazr-io/gazr/pkg/deploy/deploytest/swarmbed"
 	"github.com/gazr-io/gazr/pkg/deploy/deploytest/testapp"
+	"github.com/gazr-io/gazr/pkg/enginetest"
 	"github.com/gazr-io/gazr/pkg/image"
 )
 
@@ -58,22 +58,13 @@ func TestDeploy(t *testing.T) {
 }
 
 // deployEngine connects to the engine and checks that it has what the
-// deploy scripts need, failing with the fix when it does not.
+// deploy scripts need; enginetest's policy decides what happens when it
+// does not.
 func deployEngine(t *testing.T) *client.Client {
-	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
-	defer cancel()
-	cli, err := container.Connect(ctx)
-	if err != nil {
-		t.Fatalf("deploy tests need a container engine: %v (run .ci/run to set one up)", err)
-	}
-	t.Cleanup(func() { cli.Close() })
-	for _, img := range deployImages {
-		if _, err := cli.ImageInspect(ctx, img); err != nil {
-			t.Fatalf("test image %s is missing (%v): run integration/images/build.sh", img, err)
-		}
-	}
+	t.Helper()
+	cli := enginetest.Connect(t, deployImages...)
 	if _, err := exec.LookPath("git"); err != nil {
-		t.Fatalf("deploy tests need git (the deployed version is the commit): %v", err)
+		enginetest.Missing(t, "deploy tests need git (the deployed version is the commit): %v", err)
 	}
 	return cli
 }

@@ -24,6 +24,7 @@ import (
 	"github.com/gazr-io/gazr/pkg/app"
 	"github.com/gazr-io/gazr/pkg/config"
 	"github.com/gazr-io/gazr/pkg/container"
+	"github.com/gazr-io/gazr/pkg/enginetest"
 )
 
 // testImages maps each convention to the test image standing in for its
@@ -54,34 +55,17 @@ func TestScripts(t *testing.T) {
 			"leftovers":   cmdLeftovers,
 			"volume":      cmdVolume,
 			"waitrunning": cmdWaitRunning,
-			"sleep":       cmdSleep,
 		},
 	})
 }
 
-// requireEngine fails fast, with the fix, when the engine or the test
-// images are missing, rather than letting every script fail obscurely.
-func requireEngine(t *testing.T) {
+// requireEngine checks, before any script runs, that the engine answers
+// and has the convention images and more, rather than letting every
+// script fail obscurely. enginetest's policy decides what happens when
+// it does not: skipped under -short, failed under CI, skipped otherwise.
+func requireEngine(t *testing.T, more ...string) {
 	t.Helper()
-	requireImages(t, slices.Collect(maps.Values(testImages)))
-}
-
-// requireImages fails the test, with the fix, when the engine does not
-// answer or one of images is missing.
-func requireImages(t *testing.T, images []string) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	cli, err := container.Connect(ctx)
-	if err != nil {
-		t.Fatalf("integration tests need a container engine: %v (run .ci/run to set one up)", err)
-	}
-	defer cli.Close()
-	for _, img := range images {
-		if _, err := cli.ImageInspect(ctx, img); err != nil {
-			t.Fatalf("test image %s is missing (%v): run integration/images/build.sh", img, err)
-		}
-	}
+	enginetest.Connect(t, append(slices.Collect(maps.Values(testImages)), more...)...)
 }
 
 func setup(env *testscript.Env) error {
@@ -209,16 +193,6 @@ func cmdWaitRunning(ts *testscript.TestScript, neg bool, args []string) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	ts.Fatalf("no running container of project %s after 60s", ts.Getenv("PROJECT"))
-}
-
-// sleep duration — pause the script.
-func cmdSleep(ts *testscript.TestScript, neg bool, args []string) {
-	if len(args) != 1 {
-		ts.Fatalf("usage: sleep duration")
-	}
-	d, err := time.ParseDuration(args[0])
-	ts.Check(err)
-	time.Sleep(d)
 }
 
 func engine(ts *testscript.TestScript) *client.Client {

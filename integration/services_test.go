@@ -26,8 +26,7 @@ var serviceImages = []string{"gazr-test/postgres:15", "gazr-test/redis:7", "gazr
 // project's network, warm reuse, gazr stop/destroy/run, bad input. Each
 // script is its own project and ends with nothing of it on the engine.
 func TestServices(t *testing.T) {
-	requireEngine(t)
-	requireImages(t, serviceImages)
+	requireEngine(t, serviceImages...)
 	testscript.Run(t, testscript.Params{
 		Dir:                 filepath.Join("testdata", "services"),
 		RequireExplicitExec: true,
@@ -36,7 +35,6 @@ func TestServices(t *testing.T) {
 			"leftovers":   cmdLeftovers,
 			"volume":      cmdVolume,
 			"waitrunning": cmdWaitRunning,
-			"sleep":       cmdSleep,
 			"freeport":    cmdFreePort,
 			"httpget":     cmdHTTPGet,
 			"running":     cmdRunning,

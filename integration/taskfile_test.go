@@ -37,7 +37,6 @@ func TestTaskfile(t *testing.T) {
 			"leftovers":   cmdLeftovers,
 			"waitrunning": cmdWaitRunning,
 			"waitfile":    cmdWaitFile,
-			"sleep":       cmdSleep,
 		},
 	})
 }

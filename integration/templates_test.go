@@ -41,8 +41,7 @@ var templateImages = map[string]string{
 // ($PROJECT/<service>:<version>) and anything else labelled with the
 // project are removed.
 func TestTemplates(t *testing.T) {
-	requireEngine(t)
-	requireImages(t, slices.Collect(maps.Values(templateImages)))
+	requireEngine(t, slices.Collect(maps.Values(templateImages))...)
 	testscript.Run(t, testscript.Params{
 		Dir:                 filepath.Join("testdata", "templates"),
 		RequireExplicitExec: true,

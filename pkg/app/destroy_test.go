@@ -13,6 +13,7 @@ import (
 	"github.com/moby/moby/client"
 
 	"github.com/gazr-io/gazr/pkg/container"
+	"github.com/gazr-io/gazr/pkg/enginetest"
 	"github.com/gazr-io/gazr/pkg/iostreams"
 	"github.com/gazr-io/gazr/pkg/sidecar"
 )
@@ -21,16 +22,9 @@ import (
 // before deleting a project's volume, against the real engine: no
 // answers no, y deletes it, and without a terminal it refuses (exit 2).
 func TestRunDestroyAsks(t *testing.T) {
-	if testing.Short() {
-		t.Skip("-short: no engine tests")
-	}
+	api := enginetest.Connect(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	api, err := container.Connect(ctx)
-	if err != nil {
-		t.Skipf("no container engine (%v): engine tests skipped", err)
-	}
-	defer api.Close()
 	b := make([]byte, 4)
 	_, _ = rand.Read(b)
 	project := "gzdestroy" + hex.EncodeToString(b)

@@ -6,26 +6,16 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gazr-io/gazr/pkg/container"
+	"github.com/gazr-io/gazr/pkg/enginetest"
 )
 
 // TestRealEngine runs the checks against this machine's engine, with an
 // image the test images provide, one nobody has, a free port and a port
 // this test holds.
 func TestRealEngine(t *testing.T) {
-	if testing.Short() {
-		t.Skip("-short: no engine tests")
-	}
-	ctx := context.Background()
-	cli, err := container.Connect(ctx)
-	if err != nil {
-		t.Skipf("no container engine (%v): engine tests skipped", err)
-	}
-	defer cli.Close()
 	const present = "gazr-test/busybox:1"
-	if _, err := cli.ImageInspect(ctx, present); err != nil {
-		t.Skipf("test image %s missing (integration/images/build.sh builds it)", present)
-	}
+	cli := enginetest.Connect(t, present)
+	ctx := context.Background()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/moby/moby/client"
+
+	"github.com/gazr-io/gazr/pkg/enginetest"
 )
 
 // Test images, built offline by integration/images/build.sh.
@@ -33,37 +35,17 @@ type engineFixture struct {
 	id  string
 }
 
-// newEngineFixture connects to the engine, skipping the test when none
-// answers or a test image is missing, and removes at the end of the test
-// every image and container labelled with the test's id.
+// newEngineFixture connects to the engine through enginetest (whose
+// policy decides what happens when none answers or a test image is
+// missing), and removes at the end of the test every image and container
+// labelled with the test's id.
 func newEngineFixture(t *testing.T, images ...string) *engineFixture {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("-short: no engine tests")
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	api, err := client.New(client.FromEnv, client.WithUserAgent("gazr-test"))
-	if err != nil {
-		t.Skipf("no container engine (%v): engine tests skipped", err)
-	}
-	if _, err := api.Ping(ctx, client.PingOptions{NegotiateAPIVersion: true}); err != nil {
-		api.Close()
-		t.Skipf("container engine at %s unreachable (%v): engine tests skipped", api.DaemonHost(), err)
-	}
-	for _, img := range images {
-		if _, err := api.ImageInspect(ctx, img); err != nil {
-			api.Close()
-			t.Skipf("test image %s missing (%v): run integration/images/build.sh", img, err)
-		}
-	}
+	api := enginetest.Connect(t, images...)
 	b := make([]byte, 6)
 	rand.Read(b)
 	f := &engineFixture{t: t, api: api, id: hex.EncodeToString(b)}
-	t.Cleanup(func() {
-		f.cleanup()
-		api.Close()
-	})
+	t.Cleanup(f.cleanup)
 	return f
 }
 

@@ -13,25 +13,16 @@ import (
 	"github.com/moby/moby/client"
 
 	"github.com/gazr-io/gazr/pkg/container"
+	"github.com/gazr-io/gazr/pkg/enginetest"
 )
 
 // TestEnsureImagesEngine gets images on this machine's engine: one
 // present, one built from a service's sources (twice: the second time it
 // is present), one that cannot be pulled (no registry answers here).
 func TestEnsureImagesEngine(t *testing.T) {
-	if testing.Short() {
-		t.Skip("-short: no engine tests")
-	}
-	ctx := context.Background()
-	cli, err := container.Connect(ctx)
-	if err != nil {
-		t.Skipf("no container engine (%v): engine tests skipped", err)
-	}
-	defer cli.Close()
 	const base = "gazr-test/busybox:1"
-	if _, err := cli.ImageInspect(ctx, base); err != nil {
-		t.Skipf("test image %s missing (integration/images/build.sh builds it)", base)
-	}
+	cli := enginetest.Connect(t, base)
+	ctx := context.Background()
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "Dockerfile"), []byte("FROM "+base+"\nRUN echo built > /built\n"), 0o644); err != nil {
 		t.Fatal(err)

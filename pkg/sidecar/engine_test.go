@@ -15,6 +15,7 @@ import (
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/moby/moby/client"
 
+	"github.com/gazr-io/gazr/pkg/enginetest"
 	"github.com/gazr-io/gazr/pkg/image"
 )
 
@@ -33,23 +34,7 @@ type fixture struct {
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("-short: no engine tests")
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	api, err := client.New(client.FromEnv, client.WithUserAgent("gazr-test"))
-	if err != nil {
-		t.Skipf("no container engine (%v): engine tests skipped", err)
-	}
-	if _, err := api.Ping(ctx, client.PingOptions{NegotiateAPIVersion: true}); err != nil {
-		api.Close()
-		t.Skipf("container engine unreachable (%v): engine tests skipped", err)
-	}
-	if _, err := api.ImageInspect(ctx, busybox); err != nil {
-		api.Close()
-		t.Skipf("test image %s missing: run integration/images/build.sh", busybox)
-	}
+	api := enginetest.Connect(t, busybox)
 	b := make([]byte, 4)
 	_, _ = rand.Read(b)
 	out := &bytes.Buffer{}
@@ -62,7 +47,6 @@ func newFixture(t *testing.T) *fixture {
 			t.Errorf("destroy: %v", err)
 		}
 		f.noLeftovers()
-		api.Close()
 	})
 	return f
 }

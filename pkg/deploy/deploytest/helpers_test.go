@@ -21,32 +21,16 @@ import (
 	"github.com/moby/moby/client"
 
 	"github.com/gazr-io/gazr/pkg/deploy/deploytest/testapp"
+	"github.com/gazr-io/gazr/pkg/enginetest"
 )
 
-// hostEngine returns a client of the host engine, or skips the test when
-// no engine answers, an image is missing, or git is not installed.
+// hostEngine returns a client of the host engine once it has images and
+// git is installed; enginetest's policy decides what happens otherwise.
 func hostEngine(t *testing.T, images ...string) *client.Client {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("real multi-node swarm test (-short)")
-	}
+	c := enginetest.Connect(t, images...)
 	if _, err := exec.LookPath("git"); err != nil {
-		t.Skipf("git is needed to version the test app: %v", err)
-	}
-	c, err := client.New(client.FromEnv, client.WithUserAgent("gazr-deploytest"))
-	if err != nil {
-		t.Skipf("no container engine: %v", err)
-	}
-	t.Cleanup(func() { c.Close() })
-	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
-	defer cancel()
-	if _, err := c.Ping(ctx, client.PingOptions{NegotiateAPIVersion: true}); err != nil {
-		t.Skipf("no container engine answers (%s): %v", c.DaemonHost(), err)
-	}
-	for _, img := range images {
-		if _, err := c.ImageInspect(ctx, img); err != nil {
-			t.Skipf("image %s missing on the host engine (integration/images/build.sh builds it): %v", img, err)
-		}
+		enginetest.Missing(t, "git is needed to version the test app: %v", err)
 	}
 	return c
 }

@@ -23,6 +23,8 @@ import (
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/api/types/network"
 	"github.com/moby/moby/client"
+
+	"github.com/gazr-io/gazr/pkg/enginetest"
 )
 
 // Images of the real-engine tests, built offline by
@@ -46,27 +48,11 @@ type bed struct {
 
 const bedLabel = "io.gazr.edge.test"
 
-// newBed skips the test when there is no engine or an image is missing.
+// newBed connects to the engine through enginetest, whose policy decides
+// what happens when there is none or an image is missing.
 func newBed(t *testing.T, images ...string) *bed {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("real-engine test (-short)")
-	}
-	cli, err := client.New(client.FromEnv, client.WithUserAgent("gazr-edge-test"))
-	if err != nil {
-		t.Skipf("no container engine: %v", err)
-	}
-	t.Cleanup(func() { cli.Close() })
-	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
-	defer cancel()
-	if _, err := cli.Ping(ctx, client.PingOptions{}); err != nil {
-		t.Skipf("no container engine answers: %v", err)
-	}
-	for _, img := range images {
-		if _, err := cli.ImageInspect(ctx, img); err != nil {
-			t.Skipf("image %s is missing (integration/images/build.sh builds it): %v", img, err)
-		}
-	}
+	cli := enginetest.Connect(t, images...)
 	var r [4]byte
 	_, _ = rand.Read(r[:])
 	b := &bed{t: t, cli: cli, name: "gazr-edge-test-" + hex.EncodeToString(r[:])}

@@ -5,13 +5,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/moby/moby/client"
-
 	"github.com/gazr-io/gazr/pkg/config"
 	"github.com/gazr-io/gazr/pkg/deploy"
 	"github.com/gazr-io/gazr/pkg/deploy/deploytest"
 	"github.com/gazr-io/gazr/pkg/deploy/deploytest/swarmbed"
 	"github.com/gazr-io/gazr/pkg/deploy/local"
+	"github.com/gazr-io/gazr/pkg/enginetest"
 )
 
 func newLocal(t *testing.T, o deploy.BackendOptions) (deploy.Backend, error) { return local.New(o) }
@@ -21,7 +20,7 @@ func newLocal(t *testing.T, o deploy.BackendOptions) (deploy.Backend, error) { r
 // so the tests that need another node skip, saying so.
 func TestConformanceHost(t *testing.T) {
 	t.Parallel()
-	requireEngine(t, deploytest.DefaultImage)
+	enginetest.Connect(t, deploytest.DefaultImage)
 	deploytest.Run(t, deploytest.Harness{
 		New: newLocal,
 		Env: func(t *testing.T) *config.Environment { return config.LocalEnv() },
@@ -36,7 +35,7 @@ func TestConformanceHost(t *testing.T) {
 // moving tasks.
 func TestConformanceSwarmbed(t *testing.T) {
 	t.Parallel()
-	requireEngine(t, swarmbed.DefaultImage, deploytest.DefaultImage)
+	enginetest.Connect(t, swarmbed.DefaultImage, deploytest.DefaultImage)
 	t0 := time.Now()
 	bed, err := swarmbed.Start(t.Context(), swarmbed.Options{
 		Nodes: 3, Managers: 1, Images: []string{deploytest.DefaultImage}, Logf: t.Logf,
@@ -60,27 +59,4 @@ func TestConformanceSwarmbed(t *testing.T) {
 			return env
 		},
 	})
-}
-
-// requireEngine skips the test when no engine answers or it lacks an image.
-func requireEngine(t *testing.T, images ...string) {
-	t.Helper()
-	if testing.Short() {
-		t.Skip("real-engine test (-short)")
-	}
-	c, err := client.New(client.FromEnv)
-	if err != nil {
-		t.Skipf("no container engine: %v", err)
-	}
-	defer c.Close()
-	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
-	defer cancel()
-	if _, err := c.Ping(ctx, client.PingOptions{NegotiateAPIVersion: true}); err != nil {
-		t.Skipf("no container engine answers (%s): %v", c.DaemonHost(), err)
-	}
-	for _, img := range images {
-		if _, err := c.ImageInspect(ctx, img); err != nil {
-			t.Skipf("image %s missing on the host engine (integration/images/build.sh builds it): %v", img, err)
-		}
-	}
 }

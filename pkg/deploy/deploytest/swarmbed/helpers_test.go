@@ -11,30 +11,17 @@ import (
 	"github.com/moby/moby/client"
 
 	"github.com/gazr-io/gazr/pkg/deploy/deploytest/swarmbed"
+	"github.com/gazr-io/gazr/pkg/enginetest"
 )
 
 const busybox = "gazr-test/busybox:1"
 
-// hostEngine returns a client for the host engine, or skips the test when
-// there is none or it lacks the test images.
+// hostEngine returns a client for the host engine once it has the bed's
+// node image and images; enginetest's policy decides what happens
+// otherwise (skipped under -short).
 func hostEngine(t *testing.T, images ...string) *client.Client {
 	t.Helper()
-	c, err := client.New(client.FromEnv)
-	if err != nil {
-		t.Skipf("no container engine: %v", err)
-	}
-	t.Cleanup(func() { c.Close() })
-	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
-	defer cancel()
-	if _, err := c.Ping(ctx, client.PingOptions{NegotiateAPIVersion: true}); err != nil {
-		t.Skipf("no container engine answers (%s): %v", c.DaemonHost(), err)
-	}
-	for _, img := range append([]string{swarmbed.DefaultImage}, images...) {
-		if _, err := c.ImageInspect(ctx, img); err != nil {
-			t.Skipf("image %s missing on the host engine (build it with integration/images/build.sh): %v", img, err)
-		}
-	}
-	return c
+	return enginetest.Connect(t, append([]string{swarmbed.DefaultImage}, images...)...)
 }
 
 // startBed starts a bed, removed when the test ends, pass or fail.
