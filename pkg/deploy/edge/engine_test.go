@@ -11,6 +11,8 @@ import (
 
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/client"
+
+	"github.com/gazr-io/gazr/pkg/deploy/deploytest/load"
 )
 
 // TestHAProxyAcceptsConfigs runs `haproxy -c` on every golden config.
@@ -81,10 +83,10 @@ func TestEdgeZeroFailedRequests(t *testing.T) {
 		}
 	})
 	base := "http://127.0.0.1:" + b.hostPort(ctx, edge, "80/tcp")
-	l := newLoad(base, "Web-Test.Example.com:8080") // port and case must not matter
+	const loadHost = "Web-Test.Example.com:8080" // port and case must not matter
 
 	// The edge is up once it answers from both tasks.
-	if err := l.waitFor(ctx, 15*time.Second, "task1", "task2"); err != nil {
+	if err := load.Await(ctx, base+"/", loadHost, 15*time.Second, "task1", "task2"); err != nil {
 		t.Fatalf("edge never served both tasks: %v\n%s", err, b.logs(ctx, edge))
 	}
 	waitHealthy(t, b, edge)
@@ -92,30 +94,31 @@ func TestEdgeZeroFailedRequests(t *testing.T) {
 	checkStatus(t, base, "nope.example.com", HealthURI, 200, "")
 	checkL7Retries(t, b, base, host, edge)
 
-	l.phase("steady, 2 tasks")
-	l.start(ctx, 4, 20*time.Second)
-	t.Cleanup(func() { l.stop() }) // on an early exit; stop is idempotent
+	// Each request counts in the phase current when it was sent.
+	l := load.StartWith(ctx, base+"/", loadHost, load.Options{
+		Workers: 4, Timeout: 15 * time.Second, Max: 20 * time.Second, Phase: "steady, 2 tasks"})
+	t.Cleanup(func() { l.Stop() }) // on an early exit; Stop is idempotent
 	time.Sleep(time.Second)
 
-	l.phase("task3 added")
+	l.Phase("task3 added")
 	task("task3")
-	if err := l.waitSeen(ctx, 10*time.Second, "task3"); err != nil {
+	if err := l.WaitBody(ctx, 10*time.Second, "task3"); err != nil {
 		t.Error(err)
 	}
 	time.Sleep(time.Second)
 
-	l.phase("task1 stopped (SIGTERM)")
+	l.Phase("task1 stopped (SIGTERM)")
 	if _, err := b.cli.ContainerStop(ctx, task1, client.ContainerStopOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(2 * time.Second)
 
-	l.phase("task2 killed (SIGKILL)")
+	l.Phase("task2 killed (SIGKILL)")
 	if _, err := b.cli.ContainerKill(ctx, task2, client.ContainerKillOptions{Signal: "SIGKILL"}); err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(4 * time.Second)
-	stats := l.stop()
+	stats := l.Stop().Phases
 
 	var retried, redispatched int
 	for _, l := range parseLog(b.logs(ctx, edge)) {
@@ -129,18 +132,21 @@ func TestEdgeZeroFailedRequests(t *testing.T) {
 	t.Logf("edge log: %d requests retried, %d of them on another task", retried, redispatched)
 	for i, s := range stats {
 		t.Logf("%-24s %5d requests in %5.2fs (%4.0f/s), %d failed, slowest %v, served by %v",
-			s.name, s.total, s.dur.Seconds(), float64(s.total)/s.dur.Seconds(), s.failed, s.slowest.Round(time.Millisecond), s.byTask)
-		for _, e := range s.errors {
+			s.Name, s.Requests, s.Took.Seconds(), float64(s.Requests)/s.Took.Seconds(), s.Failed, s.Slowest.Round(time.Millisecond), s.Bodies)
+		for _, e := range s.Errors {
 			t.Logf("    %s", e)
 		}
-		if s.total < 50 {
-			t.Errorf("%s: only %d requests: the load did not run", s.name, s.total)
+		if s.Requests < 50 {
+			t.Errorf("%s: only %d requests: the load did not run", s.Name, s.Requests)
 		}
-		if i < 3 && s.failed > 0 { // the kill (phase 3) is measured, not asserted
-			t.Errorf("%s: %d of %d requests failed", s.name, s.failed, s.total)
+		if i < 3 && s.Failed > 0 { // the kill (phase 3) is measured, not asserted
+			t.Errorf("%s: %d of %d requests failed", s.Name, s.Failed, s.Requests)
 		}
 	}
-	if stats[1].byTask["task3"] == 0 && stats[2].byTask["task3"] == 0 {
+	if len(stats) != 4 {
+		t.Fatalf("%d phases, want 4", len(stats))
+	}
+	if stats[1].Bodies["task3"] == 0 && stats[2].Bodies["task3"] == 0 {
 		t.Error("the added task3 got no request")
 	}
 }
