@@ -93,7 +93,7 @@ func open[E engine](t tb, p policy, dial func(context.Context) (E, error), image
 	defer cancel()
 	e, err := dial(ctx)
 	if err != nil {
-		p.end(t, "no container engine: %v: start one (.ci/run does) or point DOCKER_HOST at one", err)
+		p.end(t, "no container engine answers (%v): start one (.ci/run does) or point DOCKER_HOST at one", err)
 		return zero
 	}
 	t.Cleanup(func() { e.Close() })
@@ -119,9 +119,11 @@ func dial(ctx context.Context) (*client.Client, error) {
 		return nil, err
 	}
 	if _, err := cli.Ping(ctx, client.PingOptions{NegotiateAPIVersion: true}); err != nil {
-		host := cli.DaemonHost()
 		cli.Close()
-		return nil, fmt.Errorf("the engine at %s does not answer: %w", host, err)
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("%s: no answer within %s: %w", cli.DaemonHost(), PingTimeout, err)
+		}
+		return nil, err // names the host already
 	}
 	return cli, nil
 }

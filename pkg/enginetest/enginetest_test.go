@@ -68,7 +68,7 @@ func (e *fakeEngine) ImageInspect(_ context.Context, image string, _ ...client.I
 
 func TestOpen(t *testing.T) {
 	const busybox, golang = "gazr-test/busybox:1", "gazr-test/go:1.26"
-	down := errors.New("the engine at unix:///fake.sock does not answer: connection refused")
+	down := errors.New("failed to connect to the docker API at unix:///fake.sock: connection refused")
 	tests := []struct {
 		name       string
 		p          policy
@@ -80,7 +80,7 @@ func TestOpen(t *testing.T) {
 	}{
 		{name: "short skips before connecting", p: policy{short: true}, outcome: "skip", msg: []string{"-short"}},
 		{name: "short wins over CI", p: policy{short: true, ci: true}, dialErr: down, outcome: "skip", msg: []string{"-short"}},
-		{name: "no engine skips", dialErr: down, outcome: "skip", msg: []string{"no container engine", "connection refused", "DOCKER_HOST"}, wantDialed: true},
+		{name: "no engine skips", dialErr: down, outcome: "skip", msg: []string{"no container engine answers", "unix:///fake.sock: connection refused", "DOCKER_HOST"}, wantDialed: true},
 		{name: "no engine fails under CI", p: policy{ci: true}, dialErr: down, outcome: "fail", msg: []string{"no container engine", "connection refused", "CI is set"}, wantDialed: true},
 		{name: "missing image skips", want: []string{busybox, golang}, outcome: "skip", msg: []string{"gazr-test/go:1.26 missing", "build.sh gazr-test/go:1.26", "unix:///fake.sock"}, wantDialed: true},
 		{name: "missing image fails under CI", p: policy{ci: true}, want: []string{golang}, outcome: "fail", msg: []string{"build.sh gazr-test/go:1.26", "CI is set"}, wantDialed: true},
