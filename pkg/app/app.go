@@ -40,10 +40,11 @@ func Run(ctx context.Context, io *iostreams.IOStreams, args []string) error {
 
 // verbCommandsOwn are the verbs with a command of their own instead of
 // newCmdVerb's: run, stop and destroy act on the project's sidecar
-// services; init sets the whole project up, then runs the verb; watch
-// re-runs a verb on file changes.
+// services; build builds the compose images after the verb; init sets the
+// whole project up, then runs the verb; watch re-runs a verb on file
+// changes.
 var verbCommandsOwn = map[string]func(*Factory) *cli.Command{
-	"run": newCmdRun, "stop": newCmdStop, "destroy": newCmdDestroy, "init": newCmdInit, "watch": newCmdWatch,
+	"build": newCmdBuild, "run": newCmdRun, "stop": newCmdStop, "destroy": newCmdDestroy, "init": newCmdInit, "watch": newCmdWatch,
 }
 
 func newRootCmd(f *Factory) *cli.Command {
@@ -106,10 +107,11 @@ func newRootCmd(f *Factory) *cli.Command {
 	return root
 }
 
-// unknownCommand is the error for a name that is neither a command nor
-// one of the project's verbs (extra), with a suggestion among them.
-func unknownCommand(name string, extra []string) error {
-	known := append(append(slices.Clone(extra), "list", "explain", "doctor", "new", "deploy", "status", "rollback", "history", "logs", "scale", "unlock"), config.Verbs...)
+// unknownCommand is the error for a name that is neither one of gazr's
+// commands nor one of the project's verbs (extra), with a suggestion among
+// them.
+func (f *Factory) unknownCommand(name string, extra []string) error {
+	known := append(slices.Clone(extra), f.commands...)
 	hint := ""
 	if s := config.Suggest(name, known); s != "" {
 		hint = fmt.Sprintf("; did you mean %q?", s)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/compose-spec/compose-go/v2/types"
+	"github.com/urfave/cli/v3"
 
 	"github.com/gazr-io/gazr/pkg/compose"
 	"github.com/gazr-io/gazr/pkg/deploy"
@@ -16,12 +17,33 @@ import (
 	"github.com/gazr-io/gazr/pkg/plan"
 )
 
+func newCmdBuild(f *Factory) *cli.Command {
+	opts := f.verbOptions("build")
+	return &cli.Command{
+		Name:      "build",
+		Usage:     verbUsage["build"],
+		UsageText: "gazr build [--dry-run] [--force] [-j <n>] [-- <args>...]",
+		Category:  "verbs",
+		Flags:     verbFlags(),
+		Action: func(ctx context.Context, cmd *cli.Command) error {
+			if err := parseVerbFlags(cmd, f, opts); err != nil {
+				return err
+			}
+			return runBuild(ctx, opts)
+		},
+	}
+}
+
 // runBuild is `gazr build`: the build verb's steps, if the project has
 // any, then an image for every compose service with a build section,
 // tagged <project>/<service>:<version> through the engine API (a deploy
 // tags them with the env's registry too).
-func runBuild(ctx context.Context, opts *VerbOptions, p *Project) error {
-	pl, err := resolvePlan(p, opts.Verb, opts.Args, opts.TaskHelper, !opts.DryRun)
+func runBuild(ctx context.Context, opts *VerbOptions) error {
+	p, err := opts.Project()
+	if err != nil {
+		return err
+	}
+	pl, err := p.Plan(opts.Verb, opts.planOptions())
 	var undef *plan.NotDefinedError
 	if err != nil && !errors.As(err, &undef) {
 		return err
@@ -38,7 +60,7 @@ func runBuild(ctx context.Context, opts *VerbOptions, p *Project) error {
 			if err := printPlan(opts.IO, pl); err != nil {
 				return err
 			}
-		} else if err := runPlan(ctx, opts, pl); err != nil {
+		} else if err := runPlan(ctx, opts, p, pl); err != nil {
 			return err
 		}
 	}

@@ -99,7 +99,7 @@ func projectNeeds(ctx context.Context, load func() (*Project, error),
 	if err != nil {
 		return fail(err)
 	}
-	plans, err := onboard.Plans(p.Config, p.Convention, plan.Options{User: hostUser(), Version: Version})
+	plans, err := onboard.Plans(p.Config, p.Convention, plan.Options{User: p.User, Version: p.Version})
 	if err != nil {
 		return fail(err)
 	}

@@ -14,6 +14,8 @@ import (
 	"github.com/gazr-io/gazr/pkg/fingerprint"
 	"github.com/gazr-io/gazr/pkg/iostreams"
 	"github.com/gazr-io/gazr/pkg/plan"
+	"github.com/gazr-io/gazr/pkg/project"
+	"github.com/gazr-io/gazr/pkg/runner"
 	"github.com/gazr-io/gazr/pkg/shell"
 	"github.com/gazr-io/gazr/pkg/sidecar"
 )
@@ -74,7 +76,7 @@ func runExplain(ctx context.Context, opts *ExplainOptions) error {
 			return err
 		}
 	}
-	pl, err := resolvePlan(p, opts.Verb, opts.Args, opts.TaskHelper, false)
+	pl, err := p.Plan(opts.Verb, project.PlanOptions{Args: opts.Args, FindHelper: opts.TaskHelper})
 	if err != nil {
 		return err
 	}
@@ -101,7 +103,7 @@ func printVerdicts(ctx context.Context, opts *ExplainOptions, pl *plan.Plan) err
 		case err != nil:
 			lines = append(lines, fmt.Sprintf("%s: cannot tell whether it would run: %v", s.Verb, err))
 		case v.Skip:
-			lines = append(lines, fmt.Sprintf("%s: would be skipped: sources, plan and generates unchanged since its last success %s ago", s.Verb, ago(v.Last)))
+			lines = append(lines, fmt.Sprintf("%s: would be skipped: sources, plan and generates unchanged since its last success %s ago", s.Verb, runner.Ago(v.Last)))
 		default:
 			lines = append(lines, fmt.Sprintf("%s: would run: %s", s.Verb, v.Reason))
 		}
@@ -120,7 +122,7 @@ func explainVerdict(ctx context.Context, api container.StepAPI, engineErr error,
 	if err != nil {
 		return nil, err
 	}
-	return store.Check(s.Verb, fingerprintInputs(ctx, api, pl, s))
+	return store.Check(s.Verb, runner.Inputs(ctx, api, pl, s))
 }
 
 // printPlan writes a plan to stdout: one block per step, one line per
@@ -138,14 +140,14 @@ func printPlan(io *iostreams.IOStreams, pl *plan.Plan) error {
 		fmt.Fprintf(w, "\nstep %s\n", s.Verb)
 		fmt.Fprintf(w, "  image\t%s\t%s\n", s.Image.Value, s.Image.Origin)
 		if s.Prelude.Value != "" {
-			fmt.Fprintf(w, "  prelude\t%s\t%s\n", oneLine(s.Prelude.Value), s.Prelude.Origin)
+			fmt.Fprintf(w, "  prelude\t%s\t%s\n", iostreams.OneLine(s.Prelude.Value), s.Prelude.Origin)
 		}
 		for i, c := range s.Commands {
 			label := "  run"
 			if i > 0 {
 				label = "  "
 			}
-			fmt.Fprintf(w, "%s\t%s\t%s\n", label, oneLine(c), s.CommandsOrigin)
+			fmt.Fprintf(w, "%s\t%s\t%s\n", label, iostreams.OneLine(c), s.CommandsOrigin)
 		}
 		if len(s.Args) > 0 {
 			fmt.Fprintf(w, "  args\t%s\t%s\n", shell.Join(s.Args), plan.OriginArgs)
@@ -209,8 +211,4 @@ func conventionOrigin(pl *plan.Plan) string {
 	default:
 		return config.FileName
 	}
-}
-
-func oneLine(s string) string {
-	return strings.ReplaceAll(strings.TrimSpace(s), "\n", " ⏎ ")
 }

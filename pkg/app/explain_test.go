@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/gazr-io/gazr/pkg/iostreams"
+	"github.com/gazr-io/gazr/pkg/project"
 	"github.com/gazr-io/gazr/pkg/plan"
 )
 
@@ -39,7 +40,7 @@ func TestRunExplainUnknownVerb(t *testing.T) {
 // shopPlan is what `gazr explain test-unit -- -run 'Test X'` prints for
 // shopConfig in dir, as rows of cells.
 func shopPlan(dir string) [][]string {
-	user := hostUser()
+	user := project.HostUser()
 	if user == "" {
 		user = "(image default)"
 	}

@@ -3,16 +3,13 @@ package app
 import (
 	"context"
 	"errors"
-	"fmt"
-	"os"
 	"sync"
 
 	"github.com/moby/moby/client"
 
-	"github.com/gazr-io/gazr/pkg/config"
 	"github.com/gazr-io/gazr/pkg/container"
-	"github.com/gazr-io/gazr/pkg/convention"
 	"github.com/gazr-io/gazr/pkg/iostreams"
+	"github.com/gazr-io/gazr/pkg/project"
 	"github.com/gazr-io/gazr/pkg/taskfile"
 )
 
@@ -62,48 +59,19 @@ func newFactory(io *iostreams.IOStreams, extra []string) *Factory {
 	}
 }
 
-// Project is a loaded project: its config and convention.
-type Project struct {
-	Config     *config.Config
-	Convention *convention.Convention
-}
+// Project is a loaded project (pkg/project); an alias so that commands
+// and their tests keep one name for it.
+type Project = project.Project
 
-// LoadProject finds and parses the project from f.Dir and picks its
-// convention: the one named in the config, none for "none", else the
-// detected one.
+// LoadProject loads the project from f.Dir (project.Load); a -C that is
+// not a directory is a usage error.
 func (f *Factory) LoadProject() (*Project, error) {
-	if fi, err := os.Stat(f.Dir); err != nil || !fi.IsDir() {
-		return nil, &UsageError{Err: fmt.Errorf("-C %s: not a directory", f.Dir)}
+	p, err := project.Load(f.Dir, Version)
+	var dir *project.DirError
+	if errors.As(err, &dir) {
+		return nil, &UsageError{Err: err}
 	}
-	cfg, err := config.Load(f.Dir)
-	if err != nil {
-		return nil, err
-	}
-	p := &Project{Config: cfg}
-	switch cfg.Convention {
-	case "none":
-	case "":
-		p.Convention, err = convention.Detect(cfg.Root)
-	default:
-		p.Convention, err = convention.At(cfg.Root, cfg.Convention)
-		var located *config.Error
-		if err != nil && !errors.As(err, &located) {
-			err = &config.Error{Path: cfg.Path, Pos: cfg.Pos["convention"], Msg: err.Error()}
-		}
-	}
-	if err != nil {
-		return nil, err
-	}
-	return p, nil
-}
-
-// hostUser is the UID:GID steps run as by default.
-// On hosts without POSIX ids (Windows) the image's user is kept.
-func hostUser() string {
-	if os.Getuid() < 0 {
-		return ""
-	}
-	return fmt.Sprintf("%d:%d", os.Getuid(), os.Getgid())
+	return p, err
 }
 
 // verbOptions are the inputs of running verb, with every dependency a

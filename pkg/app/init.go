@@ -137,7 +137,7 @@ func runInit(ctx context.Context, opts *InitOptions) error {
 }
 
 func initNeeds(ctx context.Context, opts *InitOptions, p *Project) (onboard.Needs, error) {
-	plans, err := onboard.Plans(p.Config, p.Convention, plan.Options{User: hostUser(), Version: Version})
+	plans, err := onboard.Plans(p.Config, p.Convention, plan.Options{User: p.User, Version: p.Version})
 	if err != nil {
 		return onboard.Needs{}, err
 	}
@@ -158,7 +158,7 @@ func runWriteConfig(opts *InitOptions) error {
 	if err != nil {
 		return err
 	}
-	data, err := onboard.RenderConfig(p.Convention, onboard.ConfigOptions{Name: p.Config.Name, User: hostUser()})
+	data, err := onboard.RenderConfig(p.Convention, onboard.ConfigOptions{Name: p.Config.Name, User: p.User})
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/gazr-io/gazr/pkg/config"
 	"github.com/gazr-io/gazr/pkg/iostreams"
 	"github.com/gazr-io/gazr/pkg/plan"
+	"github.com/gazr-io/gazr/pkg/project"
 )
 
 // ListOptions are the inputs of `gazr list`.
@@ -46,7 +47,7 @@ func runList(_ context.Context, opts *ListOptions) error {
 	fmt.Fprintln(w, "VERB\tRUNS\tIMAGE\tFROM")
 	n := 0
 	for _, verb := range append(slices.Clone(config.Verbs), projectVerbs(p, opts.Commands)...) {
-		pl, err := plan.Resolve(p.Config, p.Convention, verb, plan.Options{User: hostUser(), Version: Version})
+		pl, err := p.Plan(verb, project.PlanOptions{})
 		if err != nil {
 			if _, ok := err.(*plan.NotDefinedError); ok {
 				continue
@@ -63,7 +64,7 @@ func runList(_ context.Context, opts *ListOptions) error {
 			fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", verb, strings.Join(members, ", "), "-", "group")
 			continue
 		}
-		runs := truncate(oneLine(strings.Join(s.Commands, " && ")), 60)
+		runs := iostreams.Truncate(iostreams.OneLine(strings.Join(s.Commands, " && ")), 60)
 		if len(s.Deps) > 0 {
 			deps := make([]string, len(s.Deps))
 			for i, d := range s.Deps {
@@ -80,15 +81,4 @@ func runList(_ context.Context, opts *ListOptions) error {
 		fmt.Fprintf(opts.IO.ErrOut, "no verb is defined here: no convention detected and no %s; see gazr --help\n", config.FileName)
 	}
 	return nil
-}
-
-// truncate shortens s to at most n runes, ending with "...". It counts
-// runes, not bytes, so that a cut never splits a character (oneLine puts
-// "⏎" in multi-line commands).
-func truncate(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-3]) + "..."
 }

@@ -147,25 +147,6 @@ func TestRunListError(t *testing.T) {
 	}
 }
 
-func TestTruncate(t *testing.T) {
-	tests := []struct {
-		in   string
-		n    int
-		want string
-	}{
-		{"short", 10, "short"},
-		{"exactly10!", 10, "exactly10!"},
-		{"eleven char", 10, "eleven ..."},
-		{"a ⏎ b ⏎ c ⏎ d", 8, "a ⏎ b..."},
-		{"ééééééé", 6, "ééé..."},
-	}
-	for _, tt := range tests {
-		if got := truncate(tt.in, tt.n); got != tt.want {
-			t.Errorf("truncate(%q, %d) = %q, want %q", tt.in, tt.n, got, tt.want)
-		}
-	}
-}
-
 func TestRunListDeps(t *testing.T) {
 	dir := writeProject(t, map[string]string{".gazr.toml": `image = "img"
 convention = "none"

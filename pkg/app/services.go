@@ -4,79 +4,56 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
-	"strings"
 
 	"github.com/compose-spec/compose-go/v2/types"
 
-	"github.com/gazr-io/gazr/pkg/compose"
 	"github.com/gazr-io/gazr/pkg/config"
 	"github.com/gazr-io/gazr/pkg/iostreams"
 	"github.com/gazr-io/gazr/pkg/plan"
+	"github.com/gazr-io/gazr/pkg/project"
+	"github.com/gazr-io/gazr/pkg/runner"
 	"github.com/gazr-io/gazr/pkg/sidecar"
 )
 
-// startServices starts the compose services the plan's steps list, healthy,
-// on the project's network, and points each of those steps at that
-// network. The compose file is loaded once, for all steps; the services
-// stay up afterwards (warm) for the next run.
-func startServices(ctx context.Context, opts *VerbOptions, pl *plan.Plan) error {
-	proj, names, err := planCompose(ctx, opts, pl)
-	if err != nil || len(names) == 0 {
-		return err
+// runPlan runs a resolved plan of project p with the verb's options
+// (runner.Run); a failed step, already reported, becomes its exit code.
+func runPlan(ctx context.Context, opts *VerbOptions, p *Project, pl *plan.Plan) error {
+	err := runner.Run(ctx, opts.runner(), p, pl)
+	var failed *runner.StepError
+	if errors.As(err, &failed) {
+		return &SilentError{Code: failed.Code}
 	}
-	return upServices(ctx, opts, pl, proj, names)
+	return err
 }
 
-// upServices starts the named services of proj, already loaded and checked
-// by planCompose, and points the plan's steps that list services at their
-// network.
-func upServices(ctx context.Context, opts *VerbOptions, pl *plan.Plan, proj *types.Project, names []string) error {
-	api, err := opts.Services(ctx)
-	if err != nil {
-		return err
+// runOwnVerb runs the project's own definition of opts.Verb, if any
+// (runner.RunOwn), before gazr's part of stop and destroy.
+func runOwnVerb(ctx context.Context, opts *VerbOptions, p *Project) error {
+	err := runner.RunOwn(ctx, opts.runner(), p, opts.Verb, project.PlanOptions{Args: opts.Args, FindHelper: opts.TaskHelper})
+	var failed *runner.StepError
+	if errors.As(err, &failed) {
+		return &SilentError{Code: failed.Code}
 	}
-	network, err := newManager(opts.IO, api, pl.Project).Up(ctx, proj, names)
-	if errors.Is(err, context.Canceled) {
-		fmt.Fprintf(opts.IO.ErrOut, "%s services interrupted; those not healthy yet were removed\n", opts.IO.ColorScheme().Yellow("■"))
-	}
-	if err != nil {
-		return err
-	}
-	for _, s := range pl.Steps {
-		if len(s.Services.Values) > 0 {
-			s.Network = network
-		}
-	}
-	return nil
+	return err
 }
 
-// planCompose loads the compose project that defines the services the
-// plan's steps list, and checks their names, creating nothing; with no
-// services listed it returns no project and no names.
-func planCompose(ctx context.Context, opts *VerbOptions, pl *plan.Plan) (*types.Project, []string, error) {
-	names := planServices(pl)
-	if len(names) == 0 {
-		return nil, nil, nil
-	}
-	proj, err := sidecar.Load(ctx, pl.Root, pl.Project)
-	if errors.Is(err, compose.ErrNotFound) {
-		s := stepListing(pl, names[0])
-		return nil, nil, servicesError(opts, pl, s, fmt.Sprintf(
-			"verb %s needs services %s but the project has no compose file (looked for %s): add one that defines them, or remove services from [verbs.%s]",
-			s.Verb, quoted(s.Services.Values), strings.Join(compose.FileNames, ", "), s.Verb))
-	}
-	if err != nil {
-		return nil, nil, err
-	}
-	var unknown *sidecar.UnknownServiceError
-	if _, err := sidecar.Services(proj, names); errors.As(err, &unknown) {
-		s := stepListing(pl, unknown.Names[0])
-		return nil, nil, servicesError(opts, pl, s, fmt.Sprintf("verb %s: %s", s.Verb, unknown.Error()))
-	} else if err != nil {
-		return nil, nil, err
-	}
-	return proj, names, nil
+// runner are the runner's options of a verb: the sidecar services are
+// started by the project's manager, reporting on stderr.
+func (opts *VerbOptions) runner() *runner.Options {
+	return &runner.Options{IO: opts.IO, Engine: opts.Engine, Jobs: opts.Jobs, Force: opts.Force,
+		Services: func(ctx context.Context, project string) (runner.Services, error) {
+			api, err := opts.Services(ctx)
+			if err != nil {
+				return nil, err
+			}
+			return newManager(opts.IO, api, project), nil
+		}}
+}
+
+// planOptions are the options of resolving the verb: a plan that runs
+// needs the gazr-task helper if a step uses it, a dry run does not.
+func (opts *VerbOptions) planOptions() project.PlanOptions {
+	return project.PlanOptions{Args: opts.Args, FindHelper: opts.TaskHelper, NeedHelper: !opts.DryRun}
 }
 
 // newManager is the sidecar manager of a project, reporting progress on
@@ -103,61 +80,16 @@ func (f *Factory) sidecarAPI(ctx context.Context) (sidecar.API, error) {
 	return s, nil
 }
 
-// planServices is the union of the services the plan's steps list, in
-// the order they are listed.
-func planServices(pl *plan.Plan) []string {
-	var names []string
-	for _, s := range pl.Steps {
-		for _, n := range s.Services.Values {
-			if !slices.Contains(names, n) {
-				names = append(names, n)
-			}
-		}
-	}
-	return names
-}
-
-// stepListing is the first step of the plan that lists service name.
-func stepListing(pl *plan.Plan, name string) *plan.Step {
-	for _, s := range pl.Steps {
-		if slices.Contains(s.Services.Values, name) {
-			return s
-		}
-	}
-	return pl.Steps[0]
-}
-
-// servicesError is a configuration error about a step's services, at the
-// position of its services key in .gazr.toml when it has one.
-func servicesError(opts *VerbOptions, pl *plan.Plan, s *plan.Step, msg string) error {
-	e := &config.Error{Path: pl.Config, Msg: msg}
-	if p, err := opts.Project(); err == nil && p.Config.Pos != nil {
-		e.Pos = p.Config.Pos["verbs."+s.Verb+".services"]
-	}
-	if e.Path == "" {
-		e.Msg = fmt.Sprintf("%s (%s)", msg, s.Services.Origin)
-	}
-	return e
-}
-
 // warmServices are the services some verb of the project lists, and what
 // they depend on: `gazr run` leaves them running when it stops.
 func warmServices(p *Project, proj *types.Project) []string {
 	var listed []string
 	for _, verb := range config.Verbs {
-		pl, err := plan.Resolve(p.Config, p.Convention, verb, plan.Options{})
+		pl, err := p.Plan(verb, project.PlanOptions{})
 		if err != nil {
 			continue
 		}
-		listed = append(listed, planServices(pl)...)
+		listed = append(listed, runner.PlanServices(pl)...)
 	}
 	return sidecar.Dependencies(proj, listed)
-}
-
-func quoted(names []string) string {
-	q := make([]string, len(names))
-	for i, n := range names {
-		q[i] = fmt.Sprintf("%q", n)
-	}
-	return strings.Join(q, ", ")
 }

@@ -9,8 +9,8 @@ import (
 
 	"github.com/gazr-io/gazr/pkg/compose"
 	"github.com/gazr-io/gazr/pkg/config"
+	"github.com/gazr-io/gazr/pkg/container"
 	"github.com/gazr-io/gazr/pkg/iostreams"
-	"github.com/gazr-io/gazr/pkg/plan"
 	"github.com/gazr-io/gazr/pkg/sidecar"
 )
 
@@ -31,9 +31,9 @@ services = ["db", "cache"]
 
 const servicesCompose = "services:\n  db:\n    image: postgres:15\n  cache:\n    image: redis:7\n"
 
-// TestStartServicesBadInput: each mistake is one line, a config error
-// (exit 2) with its position, found before the engine is used.
-func TestStartServicesBadInput(t *testing.T) {
+// TestVerbServicesBadInput: each mistake is one line, a config error
+// (exit 2) with its position, found before any step or service starts.
+func TestVerbServicesBadInput(t *testing.T) {
 	tests := []struct {
 		name  string
 		files map[string]string
@@ -67,16 +67,10 @@ func TestStartServicesBadInput(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := writeProject(t, tt.files)
 			io, _, _ := iostreams.Test()
-			opts := &VerbOptions{IO: io, Project: loader(dir), Engine: noEngine(t), Services: noServices(t), Verb: "test-integration"}
-			p, err := opts.Project()
-			if err != nil {
-				t.Fatal(err)
-			}
-			pl, err := plan.Resolve(p.Config, p.Convention, "test-integration", plan.Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			err = startServices(context.Background(), opts, pl)
+			// A connection no step uses: the services are checked first.
+			engine := func(context.Context) (container.StepAPI, error) { return nil, nil }
+			opts := &VerbOptions{IO: io, Project: loader(dir), Engine: engine, Services: noServices(t), Verb: "test-integration"}
+			err := runVerb(context.Background(), opts)
 			if err == nil || !regexp.MustCompile(tt.want).MatchString(err.Error()) {
 				t.Fatalf("err = %v\nwant match %s", err, tt.want)
 			}

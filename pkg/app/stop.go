@@ -8,7 +8,6 @@ import (
 	"github.com/urfave/cli/v3"
 
 	"github.com/gazr-io/gazr/pkg/iostreams"
-	"github.com/gazr-io/gazr/pkg/plan"
 	"github.com/gazr-io/gazr/pkg/sidecar"
 )
 
@@ -63,18 +62,4 @@ func runStop(ctx context.Context, opts *StopOptions) error {
 		fmt.Fprintf(opts.IO.Out, "nothing to stop: no service of project %s is running\n", p.Config.Name)
 	}
 	return err
-}
-
-// runOwnVerb runs the project's own definition of a verb that gazr also
-// implements (stop, destroy), before gazr's part; nothing when the
-// project defines none.
-func runOwnVerb(ctx context.Context, opts *VerbOptions, p *Project) error {
-	if !plan.Defined(p.Config, p.Convention, opts.Verb) {
-		return nil
-	}
-	pl, err := resolvePlan(p, opts.Verb, opts.Args, opts.TaskHelper, true)
-	if err != nil {
-		return err
-	}
-	return runPlan(ctx, opts, pl)
 }

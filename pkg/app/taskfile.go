@@ -11,44 +11,7 @@ import (
 	"github.com/urfave/cli/v3"
 
 	"github.com/gazr-io/gazr/pkg/config"
-	"github.com/gazr-io/gazr/pkg/plan"
-	"github.com/gazr-io/gazr/pkg/taskfile"
 )
-
-// resolvePlan resolves verb for project p with the host's user and
-// gazr's version. When the project's verbs are Taskfile tasks it finds the
-// gazr-task helper to mount; a missing helper is an error only when the
-// plan runs (needHelper) and one of its steps uses it: a dry run or
-// explain shows the mount without a source.
-func resolvePlan(p *Project, verb string, args []string, findHelper func() (string, error), needHelper bool) (*plan.Plan, error) {
-	opts := plan.Options{Args: args, User: hostUser(), Version: Version}
-	var helperErr error
-	if p.Convention != nil && p.Convention.Taskfile {
-		if findHelper == nil {
-			findHelper = taskfile.FindHelper
-		}
-		opts.TaskHelper, helperErr = findHelper()
-	}
-	pl, err := plan.Resolve(p.Config, p.Convention, verb, opts)
-	if err != nil {
-		return nil, err
-	}
-	if needHelper && helperErr != nil && usesHelper(pl) {
-		return nil, helperErr
-	}
-	return pl, nil
-}
-
-func usesHelper(pl *plan.Plan) bool {
-	for _, s := range pl.Steps {
-		for _, m := range s.Mounts {
-			if m.Target == taskfile.HelperTarget {
-				return true
-			}
-		}
-	}
-	return false
-}
 
 // projectVerbs are the verbs the project adds to gazr's (its Taskfile's
 // other tasks), less those that gazr's own commands hide.
@@ -79,11 +42,11 @@ func runProjectVerb(ctx context.Context, f *Factory, cmd *cli.Command) error {
 		if errors.As(err, &ce) && filepath.Base(ce.Path) != config.FileName {
 			return err
 		}
-		return unknownCommand(name, nil)
+		return f.unknownCommand(name, nil)
 	}
 	extra := projectVerbs(p, f.commands)
 	if !slices.Contains(extra, name) {
-		return unknownCommand(name, extra)
+		return f.unknownCommand(name, extra)
 	}
 	opts := f.verbOptions(name)
 	opts.Project, opts.Args = func() (*Project, error) { return p, nil }, f.ExtraArgs

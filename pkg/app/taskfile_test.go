@@ -9,6 +9,7 @@ import (
 
 	"github.com/gazr-io/gazr/pkg/config"
 	"github.com/gazr-io/gazr/pkg/iostreams"
+	"github.com/gazr-io/gazr/pkg/project"
 	"github.com/gazr-io/gazr/pkg/taskfile"
 )
 
@@ -114,9 +115,9 @@ func TestRunTaskHelper(t *testing.T) {
 	})
 	t.Run("a verb the config overrides needs no helper", func(t *testing.T) {
 		dir := writeProject(t, map[string]string{"Taskfile.yml": shopTaskfile, ".gazr.toml": "image = \"alpine\"\n[verbs.test]\nrun = \"true\"\n"})
-		pl, err := resolvePlan(mustLoad(t, dir), "test", nil, noHelper, true)
-		if err != nil || usesHelper(pl) {
-			t.Errorf("resolvePlan = %v, uses helper %v; want the config's command alone", err, pl != nil && usesHelper(pl))
+		pl, err := mustLoad(t, dir).Plan("test", project.PlanOptions{FindHelper: noHelper, NeedHelper: true})
+		if err != nil || project.UsesHelper(pl) {
+			t.Errorf("Plan = %v, uses helper %v; want the config's command alone", err, pl != nil && project.UsesHelper(pl))
 		}
 	})
 }

@@ -11,8 +11,6 @@ import (
 	"github.com/gazr-io/gazr/pkg/container"
 	"github.com/gazr-io/gazr/pkg/deploy"
 	"github.com/gazr-io/gazr/pkg/iostreams"
-	"github.com/gazr-io/gazr/pkg/plan"
-	"github.com/gazr-io/gazr/pkg/shell"
 	"github.com/gazr-io/gazr/pkg/sidecar"
 )
 
@@ -80,27 +78,41 @@ func newCmdVerb(f *Factory, verb string) *cli.Command {
 		Usage:     verbUsage[verb],
 		UsageText: fmt.Sprintf("gazr %s [--dry-run] [--force] [-j <n>] [-- <args>...]", verb),
 		Category:  "verbs",
-		Flags: []cli.Flag{
-			&cli.BoolFlag{Name: "dry-run", Aliases: []string{"n"}, Usage: "print the plan and run nothing"},
-			&cli.BoolFlag{Name: "force", Aliases: []string{"f"}, Usage: "run steps even when their sources are unchanged"},
-			&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Usage: "run up to `n` independent steps at once (default: the number of CPUs)"},
-		},
+		Flags:     verbFlags(),
 		Action: func(ctx context.Context, cmd *cli.Command) error {
-			if cmd.Args().Len() > 0 {
-				return &UsageError{Err: fmt.Errorf("unexpected argument %q: pass arguments to the step after --, e.g. gazr %s -- %s",
-					cmd.Args().First(), verb, strings.Join(cmd.Args().Slice(), " "))}
-			}
-			opts.Args = f.ExtraArgs
-			opts.DryRun = cmd.Bool("dry-run")
-			opts.Force = cmd.Bool("force")
-			if cmd.IsSet("jobs") {
-				if opts.Jobs = int(cmd.Int("jobs")); opts.Jobs < 1 {
-					return &UsageError{Err: fmt.Errorf("--jobs %d: want at least 1", opts.Jobs)}
-				}
+			if err := parseVerbFlags(cmd, f, opts); err != nil {
+				return err
 			}
 			return runVerb(ctx, opts)
 		},
 	}
+}
+
+// verbFlags are the flags of every command that runs a verb's plan.
+func verbFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.BoolFlag{Name: "dry-run", Aliases: []string{"n"}, Usage: "print the plan and run nothing"},
+		&cli.BoolFlag{Name: "force", Aliases: []string{"f"}, Usage: "run steps even when their sources are unchanged"},
+		&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Usage: "run up to `n` independent steps at once (default: the number of CPUs)"},
+	}
+}
+
+// parseVerbFlags sets opts from verbFlags and the arguments after --; any
+// other argument is a usage error.
+func parseVerbFlags(cmd *cli.Command, f *Factory, opts *VerbOptions) error {
+	if cmd.Args().Len() > 0 {
+		return &UsageError{Err: fmt.Errorf("unexpected argument %q: pass arguments to the step after --, e.g. gazr %s -- %s",
+			cmd.Args().First(), opts.Verb, strings.Join(cmd.Args().Slice(), " "))}
+	}
+	opts.Args = f.ExtraArgs
+	opts.DryRun = cmd.Bool("dry-run")
+	opts.Force = cmd.Bool("force")
+	if cmd.IsSet("jobs") {
+		if opts.Jobs = int(cmd.Int("jobs")); opts.Jobs < 1 {
+			return &UsageError{Err: fmt.Errorf("--jobs %d: want at least 1", opts.Jobs)}
+		}
+	}
+	return nil
 }
 
 func runVerb(ctx context.Context, opts *VerbOptions) error {
@@ -108,24 +120,12 @@ func runVerb(ctx context.Context, opts *VerbOptions) error {
 	if err != nil {
 		return err
 	}
-	if opts.Verb == "build" {
-		return runBuild(ctx, opts, p)
-	}
-	pl, err := resolvePlan(p, opts.Verb, opts.Args, opts.TaskHelper, !opts.DryRun)
+	pl, err := p.Plan(opts.Verb, opts.planOptions())
 	if err != nil {
 		return err
 	}
 	if opts.DryRun {
 		return printPlan(opts.IO, pl)
 	}
-	return runPlan(ctx, opts, pl)
-}
-
-// summary is the one-line description of a step in its header.
-func summary(s *plan.Step) string {
-	cmd := oneLine(strings.Join(s.Commands, " && "))
-	if len(s.Args) > 0 {
-		cmd += " " + shell.Join(s.Args)
-	}
-	return fmt.Sprintf("%s · %s", truncate(cmd, 72), s.Image.Value)
+	return runPlan(ctx, opts, p, pl)
 }

@@ -6,7 +6,6 @@ import (
 	"reflect"
 	"strings"
 	"testing"
-	"unicode/utf8"
 
 	"github.com/gazr-io/gazr/pkg/container"
 	"github.com/gazr-io/gazr/pkg/iostreams"
@@ -102,46 +101,6 @@ func TestRunVerbResolvesFirst(t *testing.T) {
 		Project: func() (*Project, error) { return nil, projectErr }})
 	if err != projectErr {
 		t.Errorf("err = %v, want the project's error", err)
-	}
-}
-
-func TestSummary(t *testing.T) {
-	tests := []struct {
-		name string
-		step plan.Step
-		want string
-	}{
-		{
-			name: "one command",
-			step: plan.Step{Commands: []string{"go test ./..."}, Image: plan.Value{Value: "golang:1.26"}},
-			want: "go test ./... · golang:1.26",
-		},
-		{
-			name: "several commands and args",
-			step: plan.Step{Commands: []string{"go vet ./...", "go test ./..."}, Args: []string{"-run", "Test X"}, Image: plan.Value{Value: "img"}},
-			want: "go vet ./... && go test ./... -run 'Test X' · img",
-		},
-		{
-			name: "multi-line command on one line",
-			step: plan.Step{Commands: []string{"cat <<EOF\nhi\nEOF"}, Image: plan.Value{Value: "img"}},
-			want: "cat <<EOF ⏎ hi ⏎ EOF · img",
-		},
-		{
-			name: "long command cut at 72 runes",
-			step: plan.Step{Commands: []string{"echo a" + strings.Repeat("é", 100)}, Image: plan.Value{Value: "img"}},
-			want: "echo a" + strings.Repeat("é", 63) + "... · img",
-		},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := summary(&tt.step)
-			if got != tt.want {
-				t.Errorf("summary = %q, want %q", got, tt.want)
-			}
-			if !utf8.ValidString(got) || strings.Contains(got, "\n") {
-				t.Errorf("summary = %q, want one line of valid UTF-8", got)
-			}
-		})
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/gazr-io/gazr/pkg/config"
 	"github.com/gazr-io/gazr/pkg/iostreams"
 	"github.com/gazr-io/gazr/pkg/plan"
+	"github.com/gazr-io/gazr/pkg/project"
 	"github.com/gazr-io/gazr/pkg/watch"
 )
 
@@ -59,6 +60,10 @@ func newCmdWatch(f *Factory) *cli.Command {
 			opts.Run = func(ctx context.Context, verb string) error {
 				vo := f.verbOptions(verb)
 				vo.Args = f.ExtraArgs
+				if verb == "build" {
+					// As gazr build does: the compose images too.
+					return runBuild(ctx, vo)
+				}
 				return runVerb(ctx, vo)
 			}
 			return runWatch(ctx, opts)
@@ -129,7 +134,7 @@ func watchedVerb(p *Project, verb string) (string, error) {
 		}
 		return "", &UsageError{Err: fmt.Errorf("cannot watch %q: no such verb%s", verb, hint)}
 	}
-	if _, err := plan.Resolve(p.Config, p.Convention, verb, plan.Options{}); err != nil {
+	if _, err := p.Plan(verb, project.PlanOptions{}); err != nil {
 		return "", err
 	}
 	return verb, nil

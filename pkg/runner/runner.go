@@ -1,4 +1,8 @@
-package app
+// Package runner runs resolved plans: each step in a container once its
+// deps have passed, up to Jobs at a time, skipping those whose work is
+// unchanged, with the plan's sidecar services started once, and each line
+// of parallel steps' output prefixed with their verb.
+package runner
 
 import (
 	"context"
@@ -6,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"strings"
 	"sync"
 	"time"
 
@@ -16,13 +21,51 @@ import (
 	"github.com/gazr-io/gazr/pkg/fingerprint"
 	"github.com/gazr-io/gazr/pkg/iostreams"
 	"github.com/gazr-io/gazr/pkg/plan"
+	"github.com/gazr-io/gazr/pkg/project"
+	"github.com/gazr-io/gazr/pkg/shell"
 )
+
+// Services starts a project's sidecar services (a *sidecar.Manager).
+type Services interface {
+	// Up starts the named services of p, healthy, and returns the network
+	// steps join to reach them.
+	Up(ctx context.Context, p *types.Project, names []string) (string, error)
+}
+
+// Options are what running plans needs: streams, the engine, how many
+// steps at once, whether to skip unchanged ones.
+type Options struct {
+	IO *iostreams.IOStreams
+	// Engine connects to the engine that runs the steps; called once per
+	// plan, when it runs.
+	Engine func(context.Context) (container.StepAPI, error)
+	// Services connects to the engine of project's sidecar services;
+	// called only when a step that lists services runs.
+	Services func(ctx context.Context, project string) (Services, error)
+	// Jobs bounds how many independent steps run at once; 0 means the
+	// number of CPUs.
+	Jobs int
+	// Force runs steps whose work is unchanged since their last success.
+	Force bool
+}
+
+// StepError is a step that ran and failed, already reported on stderr:
+// Code is its exit code, which gazr passes through unchanged.
+type StepError struct {
+	Verb string
+	Code int
+}
+
+func (e *StepError) Error() string {
+	return fmt.Sprintf("step %s failed with exit code %d", e.Verb, e.Code)
+}
 
 // stepRun runs a plan's steps on the engine: each once its deps have
 // passed, up to Jobs at a time, skipping those whose work is unchanged.
 type stepRun struct {
-	opts *VerbOptions
+	opts *Options
 	api  container.StepAPI
+	p    *project.Project
 	pl   *plan.Plan
 	// parallel: several steps may run at once, so each line of their
 	// output is prefixed with the verb.
@@ -45,8 +88,10 @@ type stepRun struct {
 	storeResolved bool
 }
 
-// runPlan runs a resolved plan's steps on the engine.
-func runPlan(ctx context.Context, opts *VerbOptions, pl *plan.Plan) error {
+// Run runs pl, resolved for project p, on the engine; it returns the
+// first error, a *StepError for a step that failed, ctx's error when
+// cancelled. Steps that depend on a failed one do not run.
+func Run(ctx context.Context, opts *Options, p *project.Project, pl *plan.Plan) error {
 	api, err := opts.Engine(ctx)
 	if err != nil {
 		return err
@@ -58,11 +103,11 @@ func runPlan(ctx context.Context, opts *VerbOptions, pl *plan.Plan) error {
 	// Bad service names fail the run before any step starts; the compose
 	// project loaded for that is the one the first step needing services
 	// starts.
-	proj, names, err := planCompose(ctx, opts, pl)
+	proj, names, err := planCompose(ctx, p, pl)
 	if err != nil {
 		return err
 	}
-	r := &stepRun{opts: opts, api: api, pl: pl, errOut: opts.IO.ErrOut, compose: proj, serviceNames: names}
+	r := &stepRun{opts: opts, api: api, p: p, pl: pl, errOut: opts.IO.ErrOut, compose: proj, serviceNames: names}
 	if jobs > 1 && plan.Width(pl.Steps) > 1 {
 		r.parallel = true
 		r.errOut = r.lines.Locked(opts.IO.ErrOut)
@@ -92,7 +137,7 @@ func (r *stepRun) step(ctx context.Context, s *plan.Step) error {
 	fp, in, verdict := r.check(ctx, s)
 	if verdict != nil && verdict.Skip {
 		fmt.Fprintf(r.errOut, "%s %s skipped: unchanged since its last success %s ago (--force runs it)\n",
-			cs.Yellow("•"), s.Verb, ago(verdict.Last))
+			cs.Yellow("•"), s.Verb, Ago(verdict.Last))
 		r.count(&r.skipped)
 		return nil
 	}
@@ -103,7 +148,7 @@ func (r *stepRun) step(ctx context.Context, s *plan.Step) error {
 	if err := r.startServices(ctx, s); err != nil {
 		return err
 	}
-	fmt.Fprintf(r.errOut, "%s %s %s%s\n", cs.Cyan("▶"), cs.Bold(s.Verb), cs.Gray(summary(s)), cs.Gray(why))
+	fmt.Fprintf(r.errOut, "%s %s %s%s\n", cs.Cyan("▶"), cs.Bold(s.Verb), cs.Gray(Summary(s)), cs.Gray(why))
 	runner := &container.Runner{API: r.api, Project: r.pl.Project, Stdout: r.opts.IO.Out, Stderr: r.opts.IO.ErrOut,
 		TTY: r.opts.IO.StdinTTY && r.opts.IO.StdoutTTY}
 	if r.parallel {
@@ -129,7 +174,7 @@ func (r *stepRun) step(ctx context.Context, s *plan.Step) error {
 		return nil
 	case errors.As(err, &exit):
 		fmt.Fprintf(r.errOut, "%s %s failed with exit code %d in %s\n", cs.Red("✘"), s.Verb, exit.Code, took)
-		return &SilentError{Code: exit.Code}
+		return &StepError{Verb: s.Verb, Code: exit.Code}
 	case errors.Is(err, context.Canceled):
 		fmt.Fprintf(r.errOut, "%s %s interrupted after %s; its container was removed\n", cs.Yellow("■"), s.Verb, took)
 		return err
@@ -148,7 +193,7 @@ func (r *stepRun) check(ctx context.Context, s *plan.Step) (*fingerprint.Store, 
 	if store == nil {
 		return nil, fingerprint.Inputs{}, nil
 	}
-	in := fingerprintInputs(ctx, r.api, r.pl, s)
+	in := Inputs(ctx, r.api, r.pl, s)
 	v, err := store.Check(s.Verb, in)
 	if err != nil {
 		fmt.Fprintf(r.errOut, "gazr: warning: %s: cannot fingerprint its sources, running it: %v\n", s.Verb, err)
@@ -160,11 +205,18 @@ func (r *stepRun) check(ctx context.Context, s *plan.Step) (*fingerprint.Store, 
 	return store, in, v
 }
 
-// fingerprintInputs are what decides whether a step's work is unchanged.
+// Inspector is the part of the engine API fingerprints need: the image a
+// step runs and the cache volumes it mounts.
+type Inspector interface {
+	ImageInspect(ctx context.Context, image string, opts ...client.ImageInspectOption) (client.ImageInspectResult, error)
+	VolumeInspect(ctx context.Context, volumeID string, opts client.VolumeInspectOptions) (client.VolumeInspectResult, error)
+}
+
+// Inputs are what decides whether a step's work is unchanged.
 // The image's ID is the engine's: a missing image has none, so the step
 // runs (and pulls it). Each cache volume counts by its creation time: work
 // whose output is a cache (go mod download) is redone in a new volume.
-func fingerprintInputs(ctx context.Context, api container.StepAPI, pl *plan.Plan, s *plan.Step) fingerprint.Inputs {
+func Inputs(ctx context.Context, api Inspector, pl *plan.Plan, s *plan.Step) fingerprint.Inputs {
 	id := ""
 	if img, err := api.ImageInspect(ctx, s.Image.Value); err == nil {
 		id = img.ID
@@ -215,8 +267,8 @@ func (r *stepRun) count(n *int) {
 	r.mu.Unlock()
 }
 
-// ago renders how long ago t was, coarsely: "3s", "5m", "2h", "4d".
-func ago(t time.Time) string {
+// Ago renders how long ago t was, coarsely: "3s", "5m", "2h", "4d".
+func Ago(t time.Time) string {
 	d := time.Since(t)
 	switch {
 	case d < time.Minute:
@@ -228,4 +280,14 @@ func ago(t time.Time) string {
 	default:
 		return fmt.Sprintf("%dd", int(d.Hours()/24))
 	}
+}
+
+// Summary is the one-line description of a step in its header: its
+// commands and args, cut at 72 runes, and its image.
+func Summary(s *plan.Step) string {
+	cmd := iostreams.OneLine(strings.Join(s.Commands, " && "))
+	if len(s.Args) > 0 {
+		cmd += " " + shell.Join(s.Args)
+	}
+	return fmt.Sprintf("%s · %s", iostreams.Truncate(cmd, 72), s.Image.Value)
 }
