@@ -40,7 +40,7 @@ func (r *Runner) EnsureCaches(ctx context.Context, s *plan.Step) ([]plan.Cache, 
 }
 
 // MissingCaches returns the caches whose volumes do not exist yet.
-func MissingCaches(ctx context.Context, api client.VolumeAPIClient, caches []plan.Cache) ([]plan.Cache, error) {
+func MissingCaches(ctx context.Context, api VolumeLister, caches []plan.Cache) ([]plan.Cache, error) {
 	if len(caches) == 0 {
 		return nil, nil
 	}

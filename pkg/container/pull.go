@@ -33,7 +33,7 @@ const PullProgressEvery = 2 * time.Second
 // goes there whenever a layer completes or PullProgressEvery has passed
 // (layers done, bytes downloaded), so that a long pull shows it is moving.
 // The error is the engine's, shortened to its most specific part.
-func Pull(ctx context.Context, api client.ImageAPIClient, ref string, progress io.Writer) error {
+func Pull(ctx context.Context, api ImagePuller, ref string, progress io.Writer) error {
 	resp, err := api.ImagePull(ctx, ref, client.ImagePullOptions{})
 	if err != nil {
 		return trimEngineError(err)

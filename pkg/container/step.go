@@ -19,11 +19,32 @@ import (
 	"github.com/gazr-io/gazr/pkg/plan"
 )
 
-// StepAPI is the part of the engine API that running a step needs.
+// StepAPI is the part of the engine API that running a step needs: its
+// container's life (create, attach, start, wait, kill, remove), its image
+// (inspected for fingerprints, pulled when missing) and its cache volumes.
+// It is narrow so that a test can fake it in memory.
 type StepAPI interface {
-	client.ContainerAPIClient
-	client.VolumeAPIClient
-	client.ImageAPIClient
+	ContainerCreate(ctx context.Context, options client.ContainerCreateOptions) (client.ContainerCreateResult, error)
+	ContainerAttach(ctx context.Context, container string, options client.ContainerAttachOptions) (client.ContainerAttachResult, error)
+	ContainerStart(ctx context.Context, container string, options client.ContainerStartOptions) (client.ContainerStartResult, error)
+	ContainerWait(ctx context.Context, container string, options client.ContainerWaitOptions) client.ContainerWaitResult
+	ContainerKill(ctx context.Context, container string, options client.ContainerKillOptions) (client.ContainerKillResult, error)
+	ContainerRemove(ctx context.Context, container string, options client.ContainerRemoveOptions) (client.ContainerRemoveResult, error)
+	ImageInspect(ctx context.Context, image string, opts ...client.ImageInspectOption) (client.ImageInspectResult, error)
+	ImagePuller
+	VolumeLister
+	VolumeCreate(ctx context.Context, options client.VolumeCreateOptions) (client.VolumeCreateResult, error)
+	VolumeInspect(ctx context.Context, volumeID string, options client.VolumeInspectOptions) (client.VolumeInspectResult, error)
+}
+
+// ImagePuller pulls images (Pull).
+type ImagePuller interface {
+	ImagePull(ctx context.Context, ref string, options client.ImagePullOptions) (client.ImagePullResponse, error)
+}
+
+// VolumeLister lists volumes (MissingCaches).
+type VolumeLister interface {
+	VolumeList(ctx context.Context, options client.VolumeListOptions) (client.VolumeListResult, error)
 }
 
 // ExitError is a step that ran and exited non-zero; Code is its exit code,
