@@ -9,8 +9,8 @@ import (
 	"testing"
 
 	"github.com/gazr-io/gazr/pkg/iostreams"
-	"github.com/gazr-io/gazr/pkg/project"
 	"github.com/gazr-io/gazr/pkg/plan"
+	"github.com/gazr-io/gazr/pkg/project"
 )
 
 func TestRunExplainUnknownVerb(t *testing.T) {
