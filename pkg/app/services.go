@@ -18,18 +18,18 @@ import (
 // runPlan runs a resolved plan of project p with the verb's options
 // (runner.Run); a failed step, already reported, becomes its exit code.
 func runPlan(ctx context.Context, opts *VerbOptions, p *Project, pl *plan.Plan) error {
-	err := runner.Run(ctx, opts.runner(), p, pl)
-	var failed *runner.StepError
-	if errors.As(err, &failed) {
-		return &SilentError{Code: failed.Code}
-	}
-	return err
+	return stepExit(runner.Run(ctx, opts.runner(), p, pl))
 }
 
 // runOwnVerb runs the project's own definition of opts.Verb, if any
 // (runner.RunOwn), before gazr's part of stop and destroy.
 func runOwnVerb(ctx context.Context, opts *VerbOptions, p *Project) error {
-	err := runner.RunOwn(ctx, opts.runner(), p, opts.Verb, project.PlanOptions{Args: opts.Args, FindHelper: opts.TaskHelper})
+	return stepExit(runner.RunOwn(ctx, opts.runner(), p, opts.Verb, project.PlanOptions{Args: opts.Args, FindHelper: opts.TaskHelper}))
+}
+
+// stepExit is the exit of a failed step, already reported by the runner:
+// its own exit code, silently.
+func stepExit(err error) error {
 	var failed *runner.StepError
 	if errors.As(err, &failed) {
 		return &SilentError{Code: failed.Code}

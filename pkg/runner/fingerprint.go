@@ -1,0 +1,89 @@
+package runner
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/moby/moby/client"
+
+	"github.com/gazr-io/gazr/pkg/fingerprint"
+	"github.com/gazr-io/gazr/pkg/plan"
+)
+
+// check fingerprints a step that declares sources; a nil verdict means
+// the step always runs (no sources, --force, or no fingerprint store).
+func (r *stepRun) check(ctx context.Context, s *plan.Step) (*fingerprint.Store, fingerprint.Inputs, *fingerprint.Verdict) {
+	if len(s.Sources.Values) == 0 {
+		return nil, fingerprint.Inputs{}, nil
+	}
+	store := r.fingerprints()
+	if store == nil {
+		return nil, fingerprint.Inputs{}, nil
+	}
+	in := Inputs(ctx, r.api, r.pl, s)
+	v, err := store.Check(s.Verb, in)
+	if err != nil {
+		fmt.Fprintf(r.errOut, "gazr: warning: %s: cannot fingerprint its sources, running it: %v\n", s.Verb, err)
+		return nil, in, nil
+	}
+	if r.opts.Force {
+		v.Skip, v.Reason = false, "--force"
+	}
+	return store, in, v
+}
+
+// Inspector is the part of the engine API fingerprints need: the image a
+// step runs and the cache volumes it mounts.
+type Inspector interface {
+	ImageInspect(ctx context.Context, image string, opts ...client.ImageInspectOption) (client.ImageInspectResult, error)
+	VolumeInspect(ctx context.Context, volumeID string, opts client.VolumeInspectOptions) (client.VolumeInspectResult, error)
+}
+
+// Inputs are what decides whether a step's work is unchanged.
+// The image's ID is the engine's: a missing image has none, so the step
+// runs (and pulls it). Each cache volume counts by its creation time: work
+// whose output is a cache (go mod download) is redone in a new volume.
+func Inputs(ctx context.Context, api Inspector, pl *plan.Plan, s *plan.Step) fingerprint.Inputs {
+	id := ""
+	if img, err := api.ImageInspect(ctx, s.Image.Value); err == nil {
+		id = img.ID
+	}
+	settings := s.Settings(id)
+	for _, c := range s.Caches {
+		created := "missing"
+		if v, err := api.VolumeInspect(ctx, c.Volume, client.VolumeInspectOptions{}); err == nil {
+			created = v.Volume.CreatedAt
+		}
+		settings["cache "+c.Name] = created
+	}
+	return fingerprint.Inputs{Root: pl.Root, Sources: s.Sources.Values, Generates: s.Generates.Values, Settings: settings}
+}
+
+func (r *stepRun) fingerprints() *fingerprint.Store {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if !r.storeResolved {
+		r.storeResolved = true
+		r.store, r.storeErr = fingerprint.Open(r.pl.Root)
+		if r.storeErr != nil {
+			fmt.Fprintf(r.errOut, "gazr: warning: %v; verbs with sources always run\n", r.storeErr)
+		}
+	}
+	return r.store
+}
+
+// Ago renders how long ago t was, coarsely: "3s", "5m", "2h", "4d".
+func Ago(t time.Time) string {
+	d := time.Since(t)
+	switch {
+	case d < time.Minute:
+		return fmt.Sprintf("%ds", max(0, int(d.Seconds())))
+	case d < time.Hour:
+		return fmt.Sprintf("%dm", int(d.Minutes()))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%dh", int(d.Hours()))
+	default:
+		return fmt.Sprintf("%dd", int(d.Hours()/24))
+	}
+}
