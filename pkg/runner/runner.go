@@ -64,7 +64,6 @@ func (e *StepError) Error() string {
 type stepRun struct {
 	opts *Options
 	api  container.StepAPI
-	p    *project.Project
 	pl   *plan.Plan
 	// parallel: several steps may run at once, so each line of their
 	// output is prefixed with the verb.
@@ -106,7 +105,7 @@ func Run(ctx context.Context, opts *Options, p *project.Project, pl *plan.Plan) 
 	if err != nil {
 		return err
 	}
-	r := &stepRun{opts: opts, api: api, p: p, pl: pl, errOut: opts.IO.ErrOut, compose: proj, serviceNames: names}
+	r := &stepRun{opts: opts, api: api, pl: pl, errOut: opts.IO.ErrOut, compose: proj, serviceNames: names}
 	if jobs > 1 && plan.Width(pl.Steps) > 1 {
 		r.parallel = true
 		r.errOut = r.lines.Locked(opts.IO.ErrOut)
