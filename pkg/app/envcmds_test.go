@@ -124,7 +124,7 @@ func TestDeployFamilyArgs(t *testing.T) {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
 			io, _, _ := iostreams.Test()
 			f := &Factory{IO: io, Dir: t.TempDir()}
-			cmd := map[string]runner{"deploy": newCmdDeploy(f), "logs": newCmdLogs(f), "scale": newCmdScale(f)}[tt.args[0]]
+			cmd := map[string]runnable{"deploy": newCmdDeploy(f), "logs": newCmdLogs(f), "scale": newCmdScale(f)}[tt.args[0]]
 			err := cmd.Run(t.Context(), tt.args)
 			var usage *UsageError
 			if !errors.As(err, &usage) || !strings.Contains(err.Error(), tt.wantErr) {
@@ -134,6 +134,6 @@ func TestDeployFamilyArgs(t *testing.T) {
 	}
 }
 
-type runner interface {
+type runnable interface {
 	Run(context.Context, []string) error
 }
