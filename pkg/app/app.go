@@ -111,7 +111,16 @@ func newRootCmd(f *Factory) *cli.Command {
 // commands nor one of the project's verbs (extra), with a suggestion among
 // them.
 func (f *Factory) unknownCommand(name string, extra []string) error {
-	known := append(slices.Clone(extra), f.commands...)
+	// gazr's other commands before its verbs: of two names as close, the
+	// command is suggested ("lsit": list, not init).
+	known := slices.Clone(extra)
+	for _, verbs := range []bool{false, true} {
+		for _, c := range f.commands {
+			if config.IsVerb(c) == verbs {
+				known = append(known, c)
+			}
+		}
+	}
 	hint := ""
 	if s := config.Suggest(name, known); s != "" {
 		hint = fmt.Sprintf("; did you mean %q?", s)

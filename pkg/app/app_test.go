@@ -79,6 +79,7 @@ func TestRunUsageErrors(t *testing.T) {
 		want []string // substrings of the message
 	}{
 		{"unknown command", []string{"tset"}, []string{`unknown verb or command "tset"`, `did you mean "test"?`, "gazr --help"}},
+		{"a command before a verb as close", []string{"lsit"}, []string{`did you mean "list"?`}},
 		{"unknown command, no suggestion", []string{"zzzzzzzzzz"}, []string{`unknown verb or command "zzzzzzzzzz"`}},
 		{"unknown verb flag", []string{"test", "--bogus"}, []string{"bogus"}},
 		{"unknown global flag", []string{"--bogus", "list"}, []string{"bogus"}},
