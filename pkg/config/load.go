@@ -9,18 +9,24 @@ import (
 	"strings"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/gazr-io/gazr/pkg/limits"
 )
 
 // Find walks up from dir looking for FileName and returns its absolute
-// path, or "" when no directory up to the filesystem root has one.
+// path, or "" when no directory up to the filesystem root has one. Any
+// file by that name counts, whatever its type: Load says what is wrong.
 func Find(dir string) (string, error) {
 	dir, err := filepath.Abs(dir)
 	if err != nil {
 		return "", err
 	}
 	for {
+		// Lstat: a directory, a dangling symlink or a FIFO by that name is
+		// the project's file too, which Load then refuses, rather than
+		// a reason to look further up.
 		p := filepath.Join(dir, FileName)
-		if fi, err := os.Stat(p); err == nil && !fi.IsDir() {
+		if _, err := os.Lstat(p); err == nil {
 			return p, nil
 		}
 		parent := filepath.Dir(dir)
@@ -45,19 +51,25 @@ func Load(dir string) (*Config, error) {
 		}
 		return &Config{Root: abs, Name: DefaultName(abs), Pos: map[string]Position{}}, nil
 	}
-	data, err := os.ReadFile(path)
+	data, err := limits.ReadFile(path, limits.MaxFileSize)
 	if err != nil {
 		var pe *os.PathError
 		if errors.As(err, &pe) {
-			err = pe.Err
+			return nil, &Error{Path: path, Msg: "cannot read: " + pe.Err.Error()}
 		}
-		return nil, &Error{Path: path, Msg: "cannot read: " + err.Error()}
+		return nil, &Error{Path: path, Msg: err.Error()}
 	}
 	return Parse(path, data)
 }
 
 // Parse parses and validates the content of a project file at path.
+// Data nesting deeper than limits.MaxDepth is refused before decoding.
 func Parse(path string, data []byte) (*Config, error) {
+	if err := limits.TOMLDepth(data, limits.MaxDepth); err != nil {
+		var le *limits.Error
+		errors.As(err, &le)
+		return nil, &Error{Path: path, Pos: Position{Line: le.Line, Col: le.Col}, Msg: le.Msg}
+	}
 	var raw map[string]any
 	if _, err := toml.Decode(string(data), &raw); err != nil {
 		var pe toml.ParseError

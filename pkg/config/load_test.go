@@ -35,7 +35,7 @@ func TestFind(t *testing.T) {
 		"proj/sub/.gazr.toml":     "",
 		"proj/sub/x/keep":         "",
 		"other/keep":              "",
-		"dirfile/.gazr.toml/keep": "", // a directory named .gazr.toml is not the file
+		"dirfile/.gazr.toml/keep": "", // found, for Load to refuse
 		"dirfile/inner/keep":      "",
 	})
 	tests := []struct {
@@ -47,7 +47,7 @@ func TestFind(t *testing.T) {
 		{"walking up", "proj/a/b/c", "proj/.gazr.toml"},
 		{"nearest wins", "proj/sub/x", "proj/sub/.gazr.toml"},
 		{"none up to the filesystem root", "other", ""},
-		{"directory named like the file", "dirfile/inner", ""},
+		{"directory named like the file", "dirfile/inner", "dirfile/.gazr.toml"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
