@@ -1,6 +1,7 @@
 package config
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -58,6 +59,11 @@ func Load(dir string) (*Config, error) {
 			return nil, &Error{Path: path, Msg: "cannot read: " + pe.Err.Error()}
 		}
 		return nil, &Error{Path: path, Msg: err.Error()}
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		// Likely a mistake (a failed write): say so rather than run the
+		// convention's defaults as if the file did not exist.
+		return nil, &Error{Path: path, Msg: "is empty; write its settings (see gazr init --write-config) or remove it"}
 	}
 	return Parse(path, data)
 }

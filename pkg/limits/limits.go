@@ -1,6 +1,6 @@
 // Package limits bounds what gazr reads and parses from a repository
-// (.gazr.toml, compose files, Taskfiles): the file must be a regular file,
-// not empty, and under MaxFileSize, and its nesting must stay under
+// (.gazr.toml, compose files, Taskfiles): the file must be a regular file
+// under MaxFileSize, and its nesting must stay under
 // MaxDepth. Both are checked on the bytes, before a decoder sees them:
 // some decoders (BurntSushi/toml's on nested inline tables) take time and
 // memory far out of proportion to the input.
@@ -34,8 +34,8 @@ type Error struct {
 func (e *Error) Error() string { return e.Msg }
 
 // ReadFile reads the file at path, refusing what is not a regular file
-// (a FIFO would block the read forever, a device would never end), what is
-// empty, and what is larger than max bytes. A dangling symlink is an error
+// (a FIFO would block the read forever, a device would never end) and what
+// is larger than max bytes. A dangling symlink is an error
 // naming its target, not a missing file. Errors are *Error or the
 // *fs.PathError of a failed read; neither includes path.
 func ReadFile(path string, max int64) ([]byte, error) {
@@ -72,9 +72,6 @@ func ReadFile(path string, max int64) ([]byte, error) {
 	if int64(len(data)) > max {
 		return nil, tooLarge(int64(len(data)), max)
 	}
-	if len(data) == 0 {
-		return nil, &Error{Msg: "is empty; write its settings or remove it"}
-	}
 	return data, nil
 }
 
@@ -87,8 +84,6 @@ func regular(fi fs.FileInfo, max int64) error {
 		return &Error{Msg: fmt.Sprintf("is not a regular file (%s); gazr reads only regular files", kind(m))}
 	case fi.Size() > max:
 		return tooLarge(fi.Size(), max)
-	case fi.Size() == 0:
-		return &Error{Msg: "is empty; write its settings or remove it"}
 	}
 	return nil
 }

@@ -17,6 +17,7 @@ import (
 	"go.yaml.in/yaml/v4"
 
 	"github.com/gazr-io/gazr/pkg/config"
+	"github.com/gazr-io/gazr/pkg/limits"
 )
 
 // Names are the file names go-task looks for, in its order
@@ -122,13 +123,13 @@ func (l *loader) load(path string, sc scope, stack []string) error {
 	if len(stack) >= maxDepth {
 		return &config.Error{Path: path, Msg: fmt.Sprintf("includes nested deeper than %d", maxDepth)}
 	}
-	data, err := os.ReadFile(path)
+	data, err := limits.ReadFile(path, limits.MaxFileSize)
 	if err != nil {
 		var pe *os.PathError
 		if errors.As(err, &pe) {
-			err = pe.Err
+			return &config.Error{Path: path, Msg: "cannot read: " + pe.Err.Error()}
 		}
-		return &config.Error{Path: path, Msg: "cannot read: " + err.Error()}
+		return &config.Error{Path: path, Msg: err.Error()}
 	}
 	doc, err := parse(path, data)
 	if err != nil {

@@ -1,6 +1,7 @@
 package taskfile
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -9,11 +10,18 @@ import (
 	"go.yaml.in/yaml/v4"
 
 	"github.com/gazr-io/gazr/pkg/config"
+	"github.com/gazr-io/gazr/pkg/limits"
 )
 
 // parse decodes a Taskfile into its top-level mapping. A YAML error is a
 // *config.Error at the line and column the parser reports.
+// Nesting and aliases past limits' bounds are refused before decoding.
 func parse(path string, data []byte) (mapping, error) {
+	if err := limits.YAMLDepth(data, limits.MaxDepth); err != nil {
+		var le *limits.Error
+		errors.As(err, &le)
+		return mapping{}, &config.Error{Path: path, Pos: config.Position{Line: le.Line, Col: le.Col}, Msg: le.Msg}
+	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		pos, msg := yamlPosition(err.Error())
