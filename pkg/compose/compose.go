@@ -93,6 +93,9 @@ func Load(ctx context.Context, opts LoadOptions) (*types.Project, error) {
 			files = append(files[:1:1], append([]string{override}, files[1:]...)...)
 		}
 	}
+	if err := checkFiles(files, filepath.Join(dir, ".env")); err != nil {
+		return nil, err
+	}
 	po, err := cli.NewProjectOptions(files,
 		cli.WithWorkingDirectory(dir),
 		cli.WithName(opts.Name),
@@ -105,7 +108,7 @@ func Load(ctx context.Context, opts LoadOptions) (*types.Project, error) {
 		// Reading .env is the only step here that can fail on a file.
 		return nil, translate(err, append(files, filepath.Join(dir, ".env")))
 	}
-	p, err := po.LoadProject(ctx)
+	p, err := loadQuietly(ctx, po)
 	if err != nil {
 		return nil, translate(err, files)
 	}
