@@ -56,6 +56,9 @@ func (d *decoder) resources(key []string, v any) (map[string]Resources, error) {
 				return nil, d.errorf(fkey, "unknown key %q in %s%s", k, strings.Join(skey, "."), didYouMean(k, []string{"cpus", "memory"}))
 			}
 		}
+		if err := d.checkResources(skey, r); err != nil {
+			return nil, err
+		}
 		out[svc] = r
 	}
 	return out, nil

@@ -170,7 +170,7 @@ func (d *decoder) project(cfg *Config, raw map[string]any) error {
 				err = d.errorf(key, "name %q must be lower-case letters, digits, '-', '_' or '.', starting with a letter or digit", cfg.Name)
 			}
 		case "image":
-			cfg.Image, err = d.nonEmpty(key, v)
+			cfg.Image, err = d.image(key, v)
 		case "convention":
 			cfg.Convention, err = d.nonEmpty(key, v)
 		case "verbs":

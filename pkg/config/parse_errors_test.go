@@ -3,6 +3,7 @@ package config_test
 import (
 	"errors"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/gazr-io/gazr/pkg/config"
@@ -73,6 +74,14 @@ func TestParseErrors(t *testing.T) {
 		{"convention is empty", "convention = \"\"\n", ".gazr.toml:1:1: convention must not be empty"},
 		{"verb image is empty", "[verbs.build]\nimage = \"\"\n", ".gazr.toml:2:1: verbs.build.image must not be empty"},
 		{"workdir is empty", "[verbs.build]\nworkdir = \"\"\n", ".gazr.toml:2:1: verbs.build.workdir must not be empty"},
+		{"run is an empty string", "[verbs.build]\nrun = \"\"\n", ".gazr.toml:2:1: verbs.build.run is empty: give the command to run, or remove the verb"},
+		{"run has a blank command", "[verbs.build]\nrun = [\"make\", \"  \"]\n", ".gazr.toml:2:1: verbs.build.run[1] is empty: give the command to run, or remove it"},
+		{"image is no reference", "image = \"UPPER case::bad\"\n", `.gazr.toml:1:1: image: "UPPER case::bad" is not a valid image reference (invalid reference format: repository name (library/UPPER case) must be lowercase): want name[:tag][@digest], e.g. "golang:1.26"`},
+		{"verb image is no reference", "[verbs.build]\nimage = \"Golang:1\"\n", `.gazr.toml:2:1: verbs.build.image: "Golang:1" is not a valid image reference (invalid reference format: repository name (library/Golang) must be lowercase): want name[:tag][@digest], e.g. "golang:1.26"`},
+		{"user with two colons", "[verbs.build]\nuser = \"a:b:c\"\n", `.gazr.toml:2:1: verbs.build.user "a:b:c" must be user or user:group (names or numeric ids, e.g. "1000:1000")`},
+		{"resources cpus", "[env.prod.resources]\nweb = { cpus = \"lots\" }\n", `.gazr.toml:2:9: env.prod.resources.web.cpus "lots" is not a positive number of CPUs (e.g. "0.5")`},
+		{"resources memory", "[env.prod.resources]\nweb = { memory = \"-1G\" }\n", `.gazr.toml:2:9: env.prod.resources.web.memory "-1G" is not a size (e.g. "256M")`},
+		{"nesting too deep", "a = " + strings.Repeat("[", 65) + strings.Repeat("]", 65) + "\n", ".gazr.toml:1:69: nests deeper than 64 levels; gazr does not parse it"},
 		{"workdir escapes the root", "[verbs.build]\nworkdir = \"../x\"\n", `.gazr.toml:2:1: verbs.build.workdir "../x" must be a path inside the project, relative to its root`},
 		{"workdir is the parent", "[verbs.build]\nworkdir = \"..\"\n", `.gazr.toml:2:1: verbs.build.workdir ".." must be a path inside the project, relative to its root`},
 		{"workdir escapes after cleaning", "[verbs.build]\nworkdir = \"a/../../x\"\n", `.gazr.toml:2:1: verbs.build.workdir "a/../../x" must be a path inside the project, relative to its root`},

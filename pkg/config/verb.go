@@ -29,15 +29,17 @@ func (d *decoder) verb(key []string, v any) (*Verb, error) {
 				err = d.errorf(fkey, "%s.%v", strings.Join(key, "."), err)
 			} else if len(verb.Run) == 0 {
 				err = d.errorf(fkey, "%s: list of commands is empty", strings.Join(fkey, "."))
+			} else {
+				err = d.commands(fkey, verb.Run)
 			}
 		case "image":
-			verb.Image, err = d.nonEmpty(fkey, val)
+			verb.Image, err = d.image(fkey, val)
 		case "env":
 			verb.Env, err = d.env(fkey, val)
 		case "workdir":
 			verb.Workdir, err = d.workdir(fkey, val)
 		case "user":
-			verb.User, err = d.nonEmpty(fkey, val)
+			verb.User, err = d.user(fkey, val)
 		case "service":
 			verb.Service, err = d.nonEmpty(fkey, val)
 		case "caches":
