@@ -102,6 +102,11 @@ func resolveStep(cfg *config.Config, conv *convention.Convention, verb string, o
 		return nil, &config.Error{Path: cfg.Path, Pos: cfg.Pos[key],
 			Msg: fmt.Sprintf("verb %q has no image: set image = \"…\" at the top of %s or in [verbs.%s]", verb, config.FileName, verb)}
 	}
+	if err := config.CheckImage(s.Image.Value); err != nil {
+		// A reference from the file was checked as it was read: this one
+		// comes from the convention or $GAZR_IMAGE_<CONVENTION>.
+		return nil, &config.Error{Msg: fmt.Sprintf("image of verb %q from %s: %v", verb, s.Image.Origin, err)}
+	}
 	if conv != nil && conv.Prelude != "" {
 		s.Prelude = Value{conv.Prelude, "convention " + conv.Name}
 	}

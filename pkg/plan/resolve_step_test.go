@@ -178,3 +178,19 @@ func TestResolveArgs(t *testing.T) {
 		t.Errorf("Args = %q, want %q", got, args)
 	}
 }
+
+// TestResolveBadConventionImage: a convention image overridden by
+// $GAZR_IMAGE_<NAME> is checked like one from the file, a configuration
+// error (exit 2) rather than the engine's refusal at pull time (exit 1).
+func TestResolveBadConventionImage(t *testing.T) {
+	conv := goConv()
+	conv.Image, conv.ImageOrigin = "UPPER case::bad", "$GAZR_IMAGE_GO"
+	_, err := plan.Resolve(parse(t, ""), conv, "build", plan.Options{})
+	var ce *config.Error
+	if !errors.As(err, &ce) {
+		t.Fatalf("Resolve error = %v, want a *config.Error", err)
+	}
+	if want := `image of verb "build" from $GAZR_IMAGE_GO: "UPPER case::bad" is not a valid image reference`; !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("Resolve error = %q, want it to start with %q", err, want)
+	}
+}
