@@ -40,7 +40,7 @@ func translate(err error, files []string) *Error {
 	for _, f := range files {
 		if rest, ok := strings.CutPrefix(msg, "failed to parse "+f+": "); ok {
 			line, text := yamlPosition(rest)
-			return &Error{Path: f, Line: line, Msg: text, cause: err}
+			return &Error{Path: f, Line: clampLine(f, line), Msg: text, cause: err}
 		}
 		if rest, ok := strings.CutPrefix(msg, "failed to read "+f+": "); ok {
 			line, text := yamlPosition(rest) // .env: "line N: message"

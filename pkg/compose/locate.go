@@ -57,3 +57,14 @@ func locate(n *yaml.Node, path []string) int {
 	}
 	return 0
 }
+
+// clampLine keeps a line reported by the YAML parser inside the file at
+// path: at the end of a file without a final newline, it names the line
+// after the last.
+func clampLine(path string, line int) int {
+	data, err := os.ReadFile(path)
+	if err != nil || line <= 1 {
+		return line
+	}
+	return min(line, strings.Count(string(data), "\n")+1)
+}

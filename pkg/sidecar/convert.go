@@ -74,8 +74,8 @@ func Convert(p *types.Project, name string, t Target) (*Spec, error) {
 	if !ok {
 		return nil, fmt.Errorf("no service %q in the compose project", name)
 	}
-	if err := unsupported(svc); err != nil {
-		return nil, fmt.Errorf("service %s: %w", name, err)
+	if err := unsupported(p, svc); err != nil {
+		return nil, err
 	}
 	cfg, err := containerConfig(svc, t)
 	if err != nil {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/compose-spec/compose-go/v2/types"
+
+	"github.com/gazr-io/gazr/pkg/compose"
 )
 
 // rejected lists the service keys a sidecar cannot honour and that would
@@ -27,12 +29,13 @@ var rejected = []struct {
 	{"models", func(s *types.ServiceConfig) bool { return len(s.Models) > 0 }, "not supported by gazr's sidecars"},
 }
 
-// unsupported returns an error naming the first key of s that a sidecar
-// cannot honour, or nil.
-func unsupported(s types.ServiceConfig) error {
+// unsupported returns an error naming the first key of service s of p that
+// a sidecar cannot honour, or nil. It is a *compose.Error at the key's
+// line: a configuration error.
+func unsupported(p *types.Project, s types.ServiceConfig) error {
 	for _, r := range rejected {
 		if r.set(&s) {
-			return fmt.Errorf("%s: %s", r.key, r.why)
+			return compose.KeyError(p, "services."+s.Name+"."+r.key, fmt.Sprintf("service %s: %s: %s", s.Name, r.key, r.why))
 		}
 	}
 	return nil

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/compose-spec/compose-go/v2/types"
+
+	"github.com/gazr-io/gazr/pkg/compose"
 	"github.com/moby/moby/api/types/network"
 	"github.com/moby/moby/api/types/swarm"
 )
@@ -98,7 +100,13 @@ func Convert(p *types.Project, o Options) (*Stack, error) {
 	for _, name := range p.ServiceNames() {
 		spec, err := c.service(p.Services[name])
 		if err != nil {
-			return nil, fmt.Errorf("service %q: %w", name, err)
+			// A service swarm cannot run as written is a configuration
+			// error: locate it, at its key when known, else the service.
+			var located *compose.Error
+			if errors.As(err, &located) {
+				return nil, err
+			}
+			return nil, compose.KeyError(p, "services."+name, fmt.Sprintf("service %q: %v", name, err))
 		}
 		st.Services = append(st.Services, spec)
 	}

@@ -17,7 +17,7 @@ func (c *converter) service(s types.ServiceConfig) (swarm.ServiceSpec, error) {
 	if len(name) > 63 || !validServiceName.MatchString(name) {
 		return swarm.ServiceSpec{}, fmt.Errorf("swarm name %q is invalid: at most 63 letters, digits, '-' and '_'; shorten the project, environment or service name", name)
 	}
-	if err := unsupported(s); err != nil {
+	if err := unsupported(c.p, s); err != nil {
 		return swarm.ServiceSpec{}, err
 	}
 	image, err := c.image(s)

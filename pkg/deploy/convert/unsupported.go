@@ -6,6 +6,8 @@ import (
 	"slices"
 
 	"github.com/compose-spec/compose-go/v2/types"
+
+	"github.com/gazr-io/gazr/pkg/compose"
 )
 
 // rejected lists the service keys swarm cannot honour and that change what
@@ -48,12 +50,13 @@ func cpuTuning(s *types.ServiceConfig) bool {
 		s.CPUCount != 0 || s.CPUPercent != 0 || s.CPURTPeriod != 0 || s.CPURTRuntime != 0
 }
 
-// unsupported returns an error naming the first key of s that swarm cannot
-// honour, or nil.
-func unsupported(s types.ServiceConfig) error {
+// unsupported returns an error naming the first key of service s of p that
+// swarm cannot honour, or nil; a *compose.Error at the key's line when it
+// is one key.
+func unsupported(p *types.Project, s types.ServiceConfig) error {
 	for _, r := range rejected {
 		if r.set(&s) {
-			return fmt.Errorf("%s: %s", r.key, r.why)
+			return compose.KeyError(p, "services."+s.Name+"."+r.key, fmt.Sprintf("service %q: %s: %s", s.Name, r.key, r.why))
 		}
 	}
 	for _, dep := range slices.Sorted(maps.Keys(s.DependsOn)) {
