@@ -1,6 +1,7 @@
 package taskfile
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"regexp"
@@ -25,6 +26,11 @@ func parse(path string, data []byte) (mapping, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		pos, msg := yamlPosition(err.Error())
+		if lines := bytes.Count(data, []byte("\n")) + 1; pos.Line > lines {
+			// At the end of a file without a final newline the parser
+			// names the line after the last (found by FuzzLoad).
+			pos = config.Position{Line: lines}
+		}
 		return mapping{}, &config.Error{Path: path, Pos: pos, Msg: "invalid YAML: " + msg}
 	}
 	if len(doc.Content) == 0 {
