@@ -10,6 +10,7 @@ import (
 	"github.com/gazr-io/gazr/pkg/compose"
 	"github.com/gazr-io/gazr/pkg/config"
 	"github.com/gazr-io/gazr/pkg/container"
+	"github.com/gazr-io/gazr/pkg/deploy"
 	"github.com/gazr-io/gazr/pkg/iostreams"
 	"github.com/gazr-io/gazr/pkg/plan"
 	"github.com/gazr-io/gazr/pkg/sidecar"
@@ -42,6 +43,28 @@ type SilentError struct{ Code int }
 
 func (e *SilentError) Error() string { return fmt.Sprintf("exit status %d", e.Code) }
 
+// ManagerError says the swarm manager of an env cannot be reached: like
+// container.EngineError, exit code 125 and one line naming the endpoint
+// and what to check, without the engine client's own wording.
+type ManagerError struct {
+	// Env is the env's name, Host the manager's endpoint.
+	Env, Host string
+	// Configured tells an endpoint set in .gazr.toml (manager = …) from
+	// the engine of DOCKER_HOST or the default socket.
+	Configured bool
+	Err        error
+}
+
+func (e *ManagerError) Error() string {
+	fix := "start the engine (e.g. `sudo systemctl start docker`) or set DOCKER_HOST to a running one"
+	if e.Configured {
+		fix = fmt.Sprintf("check that it runs and answers there, and env.%s.manager in %s", e.Env, config.FileName)
+	}
+	return fmt.Sprintf("env %s: cannot reach the swarm manager at %s: %s", e.Env, e.Host, fix)
+}
+
+func (e *ManagerError) Unwrap() error { return e.Err }
+
 // exitCode reports err on stderr (one line) and returns the exit code.
 func exitCode(io *iostreams.IOStreams, err error, sig os.Signal) int {
 	if sig != nil {
@@ -61,6 +84,7 @@ func exitCode(io *iostreams.IOStreams, err error, sig os.Signal) int {
 		compErr *compose.Error
 		undef   *plan.NotDefinedError
 		engine  *container.EngineError
+		manager *ManagerError
 		imgErr  *container.ImageError
 		svcImg  *sidecar.ImageError
 		code    = ExitError
@@ -75,7 +99,8 @@ func exitCode(io *iostreams.IOStreams, err error, sig os.Signal) int {
 		return ExitInterrupt
 	case errors.As(err, &usage), errors.As(err, &cfgErr), errors.As(err, &compErr), errors.As(err, &undef):
 		code = ExitUsage
-	case errors.As(err, &engine), errors.As(err, &imgErr), errors.As(err, &svcImg):
+	case errors.As(err, &engine), errors.As(err, &imgErr), errors.As(err, &svcImg), errors.As(err, &manager),
+		errors.Is(err, deploy.ErrUnreachable):
 		code = ExitEngine
 	}
 	cs := io.ColorScheme()

@@ -1,7 +1,14 @@
 package app
 
 import (
+	"cmp"
 	"context"
+	"errors"
+	"os"
+
+	"github.com/moby/moby/client"
+
+	"github.com/gazr-io/gazr/pkg/config"
 
 	"github.com/gazr-io/gazr/pkg/deploy"
 )
@@ -18,8 +25,19 @@ func onEnv(ctx context.Context, target func(string, swarmInit) (*Target, error),
 	}
 	api, err := t.Backend.Manager(ctx)
 	if err != nil {
-		return err
+		return managerError(t.Env, err)
 	}
 	defer api.Close()
 	return fn(t, api, deploy.Namespace(t.Project.Config.Name, t.Env.Name))
+}
+
+// managerError turns an unreachable manager into a *ManagerError naming
+// the endpoint the backend tried: the env's manager, else DOCKER_HOST,
+// else the engine's default socket. Other errors pass unchanged.
+func managerError(env *config.Environment, err error) error {
+	if !errors.Is(err, deploy.ErrUnreachable) {
+		return err
+	}
+	host := cmp.Or(env.Manager, os.Getenv("DOCKER_HOST"), client.DefaultDockerHost)
+	return &ManagerError{Env: env.Name, Host: host, Configured: env.Manager != "", Err: err}
 }

@@ -57,7 +57,7 @@ func runRollback(ctx context.Context, opts *RollbackOptions) error {
 	res, err := opts.Rollback(ctx, deploy.RollbackOptions{Project: t.Project.Config.Name, Env: t.Env, Backend: t.Backend,
 		To: opts.To, WaitLock: opts.WaitLock, Out: opts.IO.ErrOut})
 	if err != nil {
-		return err
+		return managerError(t.Env, err)
 	}
 	fmt.Fprintf(opts.IO.ErrOut, "%s rolled %s back to %s in %s (was %s)\n", opts.IO.ColorScheme().Green("✔"), res.Namespace, res.Version,
 		time.Since(start).Round(time.Millisecond), orNone(res.Previous))
