@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // EnvFile is the file compose and the project's tools read their local
@@ -84,10 +85,31 @@ func envSource(root string) (string, fs.FileInfo, error) {
 		fi, err := os.Stat(p)
 		switch {
 		case err == nil && fi.Mode().IsRegular():
+			if err := insideRoot(root, p); err != nil {
+				return "", nil, err
+			}
 			return p, fi, nil
 		case err != nil && !errors.Is(err, fs.ErrNotExist):
 			return "", nil, fmt.Errorf("%s: %w", p, err)
 		}
 	}
 	return "", nil, nil
+}
+
+// insideRoot refuses a template that is a symbolic link leading out of the
+// project: gazr init would copy a file of the machine (a key, another
+// project's secrets) into .env on a repository's say-so.
+func insideRoot(root, p string) error {
+	real, err := filepath.EvalSymlinks(p)
+	if err != nil {
+		return fmt.Errorf("%s: %w", p, err)
+	}
+	realRoot, err := filepath.EvalSymlinks(root)
+	if err != nil {
+		return fmt.Errorf("%s: %w", root, err)
+	}
+	if rel, err := filepath.Rel(realRoot, real); err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return fmt.Errorf("%s leads to %s, outside the project: gazr init copies only the project's own files; copy it to %s yourself if that is intended", p, real, EnvFile)
+	}
+	return nil
 }

@@ -118,3 +118,34 @@ func TestCreateEnvTwice(t *testing.T) {
 		t.Errorf(".env = %q, want the user's edit kept", data)
 	}
 }
+
+// TestCreateEnvSymlinkOutside: a template leading out of the project is
+// refused, one line, and no .env is written; one inside is copied.
+func TestCreateEnvSymlinkOutside(t *testing.T) {
+	outside := filepath.Join(t.TempDir(), "secret")
+	if err := os.WriteFile(outside, []byte("KEY=private\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	root := t.TempDir()
+	if err := os.Symlink(outside, filepath.Join(root, ".env.example")); err != nil {
+		t.Fatal(err)
+	}
+	_, err := CreateEnv(root, false)
+	if err == nil || !strings.Contains(err.Error(), "outside the project") || strings.Contains(err.Error(), "\n") {
+		t.Fatalf("CreateEnv error = %v, want one line saying the template is outside the project", err)
+	}
+	if _, err := os.Lstat(filepath.Join(root, EnvFile)); err == nil {
+		t.Error(".env was written")
+	}
+
+	inside := t.TempDir()
+	if err := os.WriteFile(filepath.Join(inside, "env.template"), []byte("A=1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("env.template", filepath.Join(inside, ".env.example")); err != nil {
+		t.Fatal(err)
+	}
+	if res, err := CreateEnv(inside, false); err != nil || res.From != ".env.example" {
+		t.Fatalf("CreateEnv with a link inside = %+v, %v; want a copy", res, err)
+	}
+}
