@@ -186,6 +186,9 @@ func runHook(ctx context.Context, o Options, api SwarmAPI, proj *types.Project, 
 			return RunJob(ctx, api, spec, h.Verb, h.Script, o.Env.Timeout, o.Out)
 		}
 	}
+	if service == "" {
+		return fmt.Errorf("%s: no compose service has a build section to run it with; set service = \"…\" in [verbs.%s]", h.Verb, h.Verb)
+	}
 	return fmt.Errorf("%s: no service %q in the compose file to run it with; set service = \"…\" in [verbs.%s]", h.Verb, service, h.Verb)
 }
 

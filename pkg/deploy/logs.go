@@ -61,6 +61,9 @@ func Logs(ctx context.Context, api SwarmAPI, o LogsOptions, out io.Writer) error
 			}
 		}()
 	}
+	if !found && o.Service == "" {
+		return fmt.Errorf("no services in %s: nothing is deployed there (see gazr status)", o.Namespace)
+	}
 	if !found {
 		return fmt.Errorf("no service %q in %s (see gazr status)", o.Service, o.Namespace)
 	}

@@ -2,8 +2,11 @@ package deploy
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/moby/moby/api/types/swarm"
@@ -100,13 +103,26 @@ func pickRollback(history []Record, running, to string) (Record, error) {
 		if r.Result != ResultSucceeded || len(r.Services) == 0 {
 			continue
 		}
-		known = append(known, r.Version)
+		if !slices.Contains(known, r.Version) {
+			known = append(known, r.Version)
+		}
 		if (to != "" && r.Version == to) || (to == "" && r.Version != running) {
 			return r, nil
 		}
 	}
 	if to != "" {
-		return Record{}, fmt.Errorf("no successful deploy of version %q in the history (known: %v)", to, known)
+		return Record{}, fmt.Errorf("no successful deploy of version %q in the history (known: %s)", to, orNothing(strings.Join(known, ", ")))
+	}
+	if running == "" {
+		return Record{}, errors.New("no earlier successful version to roll back to (nothing is running)")
 	}
 	return Record{}, fmt.Errorf("no earlier successful version to roll back to (running %s)", running)
+}
+
+// orNothing is s, or "none" when s is empty, for lists in messages.
+func orNothing(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
 }

@@ -20,12 +20,17 @@ func TestPickRollback(t *testing.T) {
 	}{
 		{"previous of v2 is v1", "v2", "", "v1", ""},
 		{"explicit version", "v1", "v2", "v2", ""},
-		{"a rolled-back version is not a target", "v2", "v3", "", `no successful deploy of version "v3" in the history (known: [v2 v2 v1])`},
+		{"a rolled-back version is not a target", "v2", "v3", "", `no successful deploy of version "v3" in the history (known: v2, v1)`},
+		{"nothing running, nothing earlier", "", "", "", "no earlier successful version to roll back to (nothing is running)"},
+		{"no successful version at all", "", "v9", "", `no successful deploy of version "v9" in the history (known: none)`},
 		{"nothing earlier", "v1", "", "", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			h := history
+			if tt.running == "" {
+				h = history[4:] // failed deploys only
+			}
 			if tt.name == "nothing earlier" {
 				h = history[3:4]
 				tt.wantErr = "no earlier successful version to roll back to (running v1)"
