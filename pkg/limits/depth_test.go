@@ -88,3 +88,21 @@ func checkDepthErr(t *testing.T, err error, line, col int) {
 		t.Fatalf("error at %d:%d (%v), want %d:%d", le.Line, le.Col, err, line, col)
 	}
 }
+
+func TestCounts(t *testing.T) {
+	wide := "a = [" + strings.Repeat("{b = 1}, ", MaxTOMLTables) + "]\n"
+	checkDepthErr(t, TOMLDepth([]byte(wide), MaxDepth), 1, 0)
+	headers := strings.Repeat("[[a]]\nb = 1\n", MaxTOMLTables+1)
+	checkDepthErr(t, TOMLDepth([]byte(headers), MaxDepth), 2*MaxTOMLTables+1, 1)
+	if err := TOMLDepth([]byte(strings.Repeat("[[a]]\nb = [1]\n", MaxTOMLTables/2)), MaxDepth); err != nil {
+		t.Errorf("%d tables: %v", MaxTOMLTables, err)
+	}
+
+	labels := "labels:\n" + strings.Repeat("  a: b\n", MaxYAMLEntries)
+	checkDepthErr(t, YAMLDepth([]byte(labels), MaxDepth), MaxYAMLEntries+1, 0)
+	flow := "a: [" + strings.Repeat("1, ", MaxYAMLEntries) + "]\n"
+	checkDepthErr(t, YAMLDepth([]byte(flow), MaxDepth), 1, 0)
+	if err := YAMLDepth([]byte("labels:\n"+strings.Repeat("  a: b\n", MaxYAMLEntries-1)), MaxDepth); err != nil {
+		t.Errorf("%d entries: %v", MaxYAMLEntries, err)
+	}
+}

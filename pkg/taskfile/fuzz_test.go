@@ -1,7 +1,6 @@
 package taskfile
 
 import (
-	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
@@ -25,7 +24,7 @@ func FuzzLoad(f *testing.F) {
 		if err := os.WriteFile(path, data, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		lines := bytes.Count(data, []byte("\n")) + 1
+		lines := yamlLines(data)
 		tf, err := Load(path)
 		if err == nil {
 			for _, task := range tf.Tasks {
@@ -46,4 +45,12 @@ func FuzzLoad(f *testing.F) {
 			t.Fatalf("Load error %q at line %d of a %d-line file", err, ce.Pos.Line, lines)
 		}
 	})
+}
+
+// yamlLines counts the lines of data as YAML does: CR, LF, CRLF, NEL, LS
+// and PS each end one (a lone "\r" makes two lines).
+func yamlLines(data []byte) int {
+	s := strings.ReplaceAll(string(data), "\r\n", "\n")
+	return 1 + strings.Count(s, "\n") + strings.Count(s, "\r") +
+		strings.Count(s, "\u0085") + strings.Count(s, "\u2028") + strings.Count(s, "\u2029")
 }
