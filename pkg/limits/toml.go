@@ -6,10 +6,10 @@ import (
 )
 
 // MaxTOMLTables is the most tables and arrays (headers, inline tables,
-// arrays) gazr accepts in a TOML file. BurntSushi/toml spends about 1 KB
-// and several microseconds on each, more when nested: 170,000 took 1 s
-// and 180 MB. A real .gazr.toml has under 100.
-const MaxTOMLTables = 10000
+// arrays) gazr accepts in a TOML file. BurntSushi/toml spends several KB
+// and up to 100 µs on each: 10,000 nested inline tables took about 1 s and
+// 55 MB on a loaded machine. A real .gazr.toml has under 100.
+const MaxTOMLTables = 2000
 
 // TOMLDepth checks that no value of a TOML document nests deeper than max
 // (each table header or dotted key segment, inline table and array counts
