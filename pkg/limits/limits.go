@@ -70,7 +70,8 @@ func ReadFile(path string, max int64) ([]byte, error) {
 		return nil, err
 	}
 	if int64(len(data)) > max {
-		return nil, tooLarge(int64(len(data)), max)
+		// It grew after the Stat: its size is unknown.
+		return nil, &Error{Msg: fmt.Sprintf("is too large to parse: over %d bytes, the limit", max)}
 	}
 	return data, nil
 }
@@ -89,7 +90,7 @@ func regular(fi fs.FileInfo, max int64) error {
 }
 
 func tooLarge(size, max int64) error {
-	return &Error{Msg: fmt.Sprintf("is too large to parse (%d bytes or more; the limit is %d)", size, max)}
+	return &Error{Msg: fmt.Sprintf("is too large to parse: %d bytes, over the limit of %d", size, max)}
 }
 
 // kind names a non-regular file type for an error message.
