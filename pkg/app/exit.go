@@ -56,7 +56,7 @@ type ManagerError struct {
 }
 
 func (e *ManagerError) Error() string {
-	fix := "start the engine (e.g. `sudo systemctl start docker`) or set DOCKER_HOST to a running one"
+	fix := (&container.EngineError{Host: e.Host, Err: e.Err}).Fix()
 	if e.Configured {
 		fix = fmt.Sprintf("check that it runs and answers there, and env.%s.manager in %s", e.Env, config.FileName)
 	}
