@@ -72,23 +72,22 @@ func convertStack(p *types.Project, o Options, refs map[string]string, version s
 	if err != nil {
 		return nil, fmt.Errorf("convert compose file for env %s: %w", o.Env.Name, err)
 	}
-	if err := applyResources(st, o.Config, o.Env); err != nil {
-		return nil, err
+	if err := applyResources(st, o.Env); err != nil {
+		// Each is a mistake in the env's resources table: a config error.
+		key := "env." + o.Env.Name + ".resources"
+		return nil, &config.Error{Path: o.Config.Path, Pos: o.Config.Pos[key], Msg: err.Error()}
 	}
 	return st, nil
 }
 
 // applyResources sets the limits the env gives per service, over the
 // compose file's.
-func applyResources(st *convert.Stack, cfg *config.Config, env *config.Environment) error {
+func applyResources(st *convert.Stack, env *config.Environment) error {
 	for svc, r := range env.Resources {
 		name := st.Namespace + "_" + svc
 		i := slices.IndexFunc(st.Services, func(s swarm.ServiceSpec) bool { return s.Name == name })
 		if i < 0 {
-			// A configuration error, at the env's resources table.
-			key := "env." + env.Name + ".resources"
-			return &config.Error{Path: cfg.Path, Pos: cfg.Pos[key],
-				Msg: fmt.Sprintf("%s.%s: no such service in the compose file", key, svc)}
+			return fmt.Errorf("env.%s.resources.%s: no such service in the compose file", env.Name, svc)
 		}
 		tt := &st.Services[i].TaskTemplate
 		if tt.Resources == nil {
