@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"path"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/gazr-io/gazr/pkg/config"
@@ -180,13 +179,20 @@ func resolveCaches(cfg *config.Config, conv *convention.Convention, verb string,
 // resolveEnv orders the environment: HOME, the cache variables, the
 // verb's env (which may replace HOME or a cache variable), then GAZR_*.
 func resolveEnv(cfg *config.Config, conv *convention.Convention, s *Step, v *config.Verb, opts Options) []EnvVar {
-	env := []EnvVar{{"HOME", HomeDir, OriginGazr}}
+	env := make([]EnvVar, 0, 1+len(s.Caches)+len(v.Env)+6)
+	env = append(env, EnvVar{"HOME", HomeDir, OriginGazr})
 	for _, c := range s.Caches {
 		env = append(env, EnvVar{c.EnvVar, c.Target, "cache " + c.Name})
 	}
+	// Only the variables gazr set before the verb's env can be replaced
+	// (env keys are unique): an index of those keeps this linear.
+	replaceable := make(map[string]int, len(env))
+	for i := len(env) - 1; i >= 0; i-- { // the first of a name, as before
+		replaceable[env[i].Name] = i
+	}
 	for _, k := range sortedEnv(v.Env) {
 		e := EnvVar{k, v.Env[k], origin(cfg, "verbs."+s.Verb+".env."+k)}
-		if i := slices.IndexFunc(env, func(o EnvVar) bool { return o.Name == k }); i >= 0 {
+		if i, ok := replaceable[k]; ok {
 			env[i] = e
 			continue
 		}
