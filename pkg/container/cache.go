@@ -74,7 +74,7 @@ func (r *Runner) openCaches(ctx context.Context, s *plan.Step, caches []plan.Cac
 	sub.Stdout, sub.Stderr = r.Stderr, r.Stderr
 	id, err := sub.createRaw(ctx, init, &container.Config{
 		Image: s.Image.Value, Cmd: cmd, User: "0:0",
-		Labels: map[string]string{LabelManaged: "true", LabelProject: r.Project, LabelVerb: s.Verb},
+		Labels: r.labels(s.Verb),
 	}, hc)
 	if err != nil {
 		return fmt.Errorf("prepare cache volumes: %w", err)

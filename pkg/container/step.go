@@ -111,9 +111,10 @@ type Runner struct {
 
 // Run runs one step to completion and returns nil on exit code 0, an
 // *ExitError for any other exit code. When ctx is cancelled the step's
-// container is signalled, then removed; Run returns ctx's error. No
-// container outlives Run.
-func (r *Runner) Run(ctx context.Context, s *plan.Step) error {
+// container is signalled, then removed; Run returns ctx's error, or,
+// when the container could not be removed (a warning on Stderr says so),
+// an error that is not ctx's. No other container outlives Run.
+func (r *Runner) Run(ctx context.Context, s *plan.Step) (err error) {
 	if _, err := r.EnsureCaches(ctx, s); err != nil {
 		return err
 	}
@@ -123,7 +124,14 @@ func (r *Runner) Run(ctx context.Context, s *plan.Step) error {
 	}
 	// Remove on every path; AutoRemove covers a normal exit, this covers
 	// failed starts and cancellation. A fresh context: ctx may be done.
-	defer r.remove(id)
+	defer func() {
+		if !r.remove(id) && ctx.Err() != nil {
+			err = fmt.Errorf("step %s: interrupted, and its container %s could not be removed", s.Verb, shortID(id))
+		}
+	}()
+	if ctx.Err() != nil {
+		return ctx.Err() // interrupted while the container was created
+	}
 
 	attach, err := r.API.ContainerAttach(ctx, id, client.ContainerAttachOptions{Stream: true, Stdout: true, Stderr: true})
 	if err != nil {
@@ -145,6 +153,9 @@ func (r *Runner) Run(ctx context.Context, s *plan.Step) error {
 	// is left when Run returns; the engine still reports the exit code.
 	wait := r.API.ContainerWait(ctx, id, client.ContainerWaitOptions{Condition: container.WaitConditionRemoved})
 	if _, err := r.API.ContainerStart(ctx, id, client.ContainerStartOptions{}); err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
 		return fmt.Errorf("step %s: start: %w", s.Verb, err)
 	}
 	select {
@@ -174,19 +185,44 @@ func (r *Runner) create(ctx context.Context, s *plan.Step) (string, error) {
 }
 
 // createRaw creates a container for step s, pulling its image if missing.
+// When ctx is cancelled meanwhile, it still returns the container it
+// created, with ctx's error only if it created none: the caller removes it.
 func (r *Runner) createRaw(ctx context.Context, s *plan.Step, cfg *container.Config, hc *container.HostConfig) (string, error) {
 	opts := client.ContainerCreateOptions{Name: r.name(s.Verb), Config: cfg, HostConfig: hc}
-	res, err := r.API.ContainerCreate(ctx, opts)
-	if err != nil && isNotFound(err) {
+	id, err := r.createNamed(ctx, opts)
+	if err != nil && isNotFound(err) && ctx.Err() == nil {
 		if perr := r.pull(ctx, s); perr != nil {
 			return "", perr
 		}
-		res, err = r.API.ContainerCreate(ctx, opts)
+		id, err = r.createNamed(ctx, opts)
 	}
-	if err != nil {
+	switch {
+	case err == nil:
+		return id, nil
+	case ctx.Err() != nil:
+		return "", ctx.Err()
+	default:
 		return "", fmt.Errorf("step %s: create container: %w", s.Verb, err)
 	}
-	return res.ID, nil
+}
+
+// createTimeout bounds the creation of a container, which a signal does
+// not interrupt.
+const createTimeout = 30 * time.Second
+
+// createNamed creates a container with a context that a signal does not
+// cancel: a create abandoned by the client may still complete on the
+// engine, leaving a container whose ID gazr never learnt. When the create
+// fails all the same (the engine too slow), a container of that name may
+// exist: it is removed.
+func (r *Runner) createNamed(ctx context.Context, opts client.ContainerCreateOptions) (string, error) {
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), createTimeout)
+	defer cancel()
+	res, err := r.API.ContainerCreate(cctx, opts)
+	if err != nil && !isNotFound(err) {
+		r.remove(opts.Name)
+	}
+	return res.ID, err
 }
 
 func (r *Runner) config(s *plan.Step) *container.Config {
@@ -199,12 +235,14 @@ func (r *Runner) config(s *plan.Step) *container.Config {
 		User:       s.User.Value,
 		WorkingDir: s.Workdir.Value,
 		Tty:        r.TTY,
-		Labels: map[string]string{
-			LabelManaged: "true",
-			LabelProject: r.Project,
-			LabelVerb:    s.Verb,
-		},
+		Labels:     r.labels(s.Verb),
 	}
+}
+
+// labels are a step container's: gazr's, the project's, the verb's, and
+// this process's (see Reap).
+func (r *Runner) labels(verb string) map[string]string {
+	return addOwnerLabels(map[string]string{LabelManaged: "true", LabelProject: r.Project, LabelVerb: verb})
 }
 
 func hostConfig(s *plan.Step) *container.HostConfig {
@@ -243,22 +281,32 @@ func (r *Runner) stop(id string) {
 	}
 }
 
-// remove force-removes a container and waits until it is gone, so that
-// nothing is left when gazr exits, even when the engine was already
-// auto-removing it.
-func (r *Runner) remove(id string) {
+// remove force-removes a container (by ID or name) and waits until it is
+// gone, so that nothing is left when gazr exits, even when the engine was
+// already auto-removing it. It reports false, after a warning, when the
+// container may be left.
+func (r *Runner) remove(id string) bool {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	wait := r.API.ContainerWait(ctx, id, client.ContainerWaitOptions{Condition: container.WaitConditionRemoved})
 	_, err := r.API.ContainerRemove(ctx, id, client.ContainerRemoveOptions{Force: true, RemoveVolumes: true})
 	if err != nil && !isNotFound(err) && !isRemovalInProgress(err) {
-		fmt.Fprintf(r.Stderr, "gazr: warning: could not remove container %s: %v\n", id[:12], err)
-		return
+		fmt.Fprintf(r.Stderr, "gazr: warning: could not remove container %s (docker rm -f %s): %v\n", shortID(id), shortID(id), err)
+		return false
 	}
 	select {
 	case <-wait.Result:
 	case <-wait.Error:
 	}
+	return true
+}
+
+// shortID is a container's ID as the docker CLI shows it; a name as is.
+func shortID(id string) string {
+	if len(id) == 64 {
+		return id[:12]
+	}
+	return id
 }
 
 func (r *Runner) name(verb string) string {

@@ -1,7 +1,9 @@
 package container
 
 import (
+	"os"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -82,12 +84,14 @@ func TestRunnerConfig(t *testing.T) {
 		if cfg.Image != "golang:1.26" {
 			t.Errorf("Image = %q", cfg.Image)
 		}
-		wantLabels := map[string]string{LabelManaged: "true", LabelProject: "shop", LabelVerb: "test-unit"}
+		me := self()
+		wantLabels := map[string]string{"io.gazr.managed": "true", "io.gazr.project": "shop", "io.gazr.verb": "test-unit",
+			"io.gazr.host": me.host, "io.gazr.pidns": me.pidns, "io.gazr.pid": strconv.Itoa(os.Getpid()), "io.gazr.pid-start": me.start}
 		if !reflect.DeepEqual(cfg.Labels, wantLabels) {
-			t.Errorf("Labels = %v, want %v", cfg.Labels, wantLabels)
-		}
-		if wantLabels := map[string]string{"io.gazr.managed": "true", "io.gazr.project": "shop", "io.gazr.verb": "test-unit"}; !reflect.DeepEqual(cfg.Labels, wantLabels) {
 			t.Errorf("Labels = %v, want the documented names %v", cfg.Labels, wantLabels)
+		}
+		if me.host == "" || me.pid == "" {
+			t.Errorf("owner labels %+v: no host or pid", me)
 		}
 		if cfg.User != "1000:1000" || cfg.WorkingDir != "/src/shop/api" {
 			t.Errorf("User, WorkingDir = %q, %q; want 1000:1000, /src/shop/api", cfg.User, cfg.WorkingDir)

@@ -94,6 +94,7 @@ func Run(ctx context.Context, opts *Options, p *project.Project, pl *plan.Plan) 
 	if err != nil {
 		return err
 	}
+	container.Reap(ctx, api, pl.Project, opts.IO.ErrOut)
 	jobs := opts.Jobs
 	if jobs == 0 {
 		jobs = runtime.NumCPU()
@@ -174,7 +175,7 @@ func (r *stepRun) step(ctx context.Context, s *plan.Step) error {
 		fmt.Fprintf(r.errOut, "%s %s failed with exit code %d in %s\n", cs.Red("✘"), s.Verb, exit.Code, took)
 		return &StepError{Verb: s.Verb, Code: exit.Code}
 	case errors.Is(err, context.Canceled):
-		fmt.Fprintf(r.errOut, "%s %s interrupted after %s; its container was removed\n", cs.Yellow("■"), s.Verb, took)
+		fmt.Fprintf(r.errOut, "%s %s interrupted after %s; no container of it is left\n", cs.Yellow("■"), s.Verb, took)
 		return err
 	default:
 		return err
