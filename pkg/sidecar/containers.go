@@ -52,6 +52,14 @@ func (m *Manager) removeContainer(ctx context.Context, id string, graceful bool)
 	return nil
 }
 
+// createContext is a context for creating an object on the engine that a
+// signal does not cancel: a create abandoned by the client may still
+// complete on the engine, leaving an object gazr never learnt of. The
+// caller checks ctx after the create, and removes what it created.
+func createContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+}
+
 // cleanupContext is a context for removing what a cancelled operation
 // left: the operation's own context may be done.
 func cleanupContext() (context.Context, context.CancelFunc) {

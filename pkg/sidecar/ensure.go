@@ -142,12 +142,20 @@ func (u *upRun) create(ctx context.Context, spec *Spec) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	res, err := m.API.ContainerCreate(ctx, spec.Create)
-	if err == nil {
-		u.track(spec.Service, res.ID)
+	cctx, cancel := createContext(ctx)
+	defer cancel()
+	res, err := m.API.ContainerCreate(cctx, spec.Create)
+	switch {
+	case err == nil:
+		u.track(spec.Service, res.ID) // removed by Up if ctx is done
+		if ctx.Err() != nil {
+			return "", ctx.Err()
+		}
 		return res.ID, nil
-	}
-	if !cerrdefs.IsConflict(err) {
+	case ctx.Err() != nil || cctx.Err() != nil:
+		m.removeUnstarted(spec)
+		return "", fmt.Errorf("service %s: create container: %w", spec.Service, err)
+	case !cerrdefs.IsConflict(err):
 		return "", fmt.Errorf("service %s: create container: %w", spec.Service, err)
 	}
 	insp, ierr := m.API.ContainerInspect(ctx, spec.Create.Name, client.ContainerInspectOptions{})
@@ -157,4 +165,20 @@ func (u *upRun) create(ctx context.Context, spec *Spec) (string, error) {
 			spec.Service, spec.Create.Name, spec.Create.Name)
 	}
 	return insp.Container.ID, nil
+}
+
+// removeUnstarted removes the service's container if a create that failed
+// (the engine too slow) made it all the same: it has this definition and
+// never started.
+func (m *Manager) removeUnstarted(spec *Spec) {
+	ctx, cancel := cleanupContext()
+	defer cancel()
+	insp, err := m.API.ContainerInspect(ctx, spec.Create.Name, client.ContainerInspectOptions{})
+	if err != nil || insp.Container.Config == nil || insp.Container.State == nil ||
+		insp.Container.Config.Labels[LabelConfigHash] != spec.Hash || insp.Container.State.Status != mcontainer.StateCreated {
+		return
+	}
+	if err := m.removeContainer(ctx, insp.Container.ID, false); err != nil {
+		fmt.Fprintf(m.out(), "gazr: warning: service %s: %v\n", spec.Service, err)
+	}
 }

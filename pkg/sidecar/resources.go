@@ -31,8 +31,13 @@ func (m *Manager) ensureNetwork(ctx context.Context) (name string, created bool,
 	}
 	labels := objectLabels(m.Project)
 	labels[LabelNetwork] = "sidecar"
-	_, err = m.API.NetworkCreate(ctx, name, client.NetworkCreateOptions{Driver: "bridge", Labels: labels})
+	cctx, cancel := createContext(ctx)
+	defer cancel()
+	_, err = m.API.NetworkCreate(cctx, name, client.NetworkCreateOptions{Driver: "bridge", Labels: labels})
 	switch {
+	case err == nil && ctx.Err() != nil:
+		_ = m.removeNetworkIfUnused(cctx)
+		return "", false, ctx.Err()
 	case err == nil:
 		return name, true, nil
 	case cerrdefs.IsConflict(err) || strings.Contains(err.Error(), "already exists"):
@@ -73,13 +78,24 @@ func (m *Manager) ensureVolumes(ctx context.Context, s *Spec) (created []string,
 		if v.External {
 			return created, fmt.Errorf("service %s: external volume %q does not exist: create it (docker volume create %s) or drop external: true", s.Service, v.Name, v.Name)
 		}
-		_, err = m.API.VolumeCreate(ctx, client.VolumeCreateOptions{Name: v.Name, Driver: v.Driver, DriverOpts: v.DriverOpts, Labels: v.Labels})
-		if err != nil {
+		if err := m.createVolume(ctx, v); err != nil {
 			return created, fmt.Errorf("service %s: create volume %s: %w", s.Service, v.Name, err)
 		}
 		created = append(created, v.Name)
+		if ctx.Err() != nil {
+			return created, ctx.Err()
+		}
 	}
 	return created, nil
+}
+
+// createVolume creates a volume, even when ctx is cancelled meanwhile
+// (see createContext).
+func (m *Manager) createVolume(ctx context.Context, v Volume) error {
+	cctx, cancel := createContext(ctx)
+	defer cancel()
+	_, err := m.API.VolumeCreate(cctx, client.VolumeCreateOptions{Name: v.Name, Driver: v.Driver, DriverOpts: v.DriverOpts, Labels: v.Labels})
+	return err
 }
 
 // removeVolumes removes volumes, leaving those still in use.

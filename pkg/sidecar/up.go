@@ -43,7 +43,10 @@ func (m *Manager) Up(ctx context.Context, p *types.Project, names []string) (str
 	if err := u.run(ctx); err != nil {
 		cctx, cancel := cleanupContext()
 		defer cancel()
-		u.removeUnready(cctx)
+		if !u.removeUnready(cctx) && errors.Is(err, context.Canceled) {
+			// Not ctx's error: "those not healthy were removed" is untrue.
+			err = errors.New("services interrupted; some containers could not be removed")
+		}
 		if created {
 			_ = m.removeNetworkIfUnused(cctx)
 		}
@@ -191,13 +194,16 @@ func (u *upRun) untrackVolumes(name string) []string {
 }
 
 // removeUnready removes the containers this Up created that never became
-// ready, then the volumes it created for them.
-func (u *upRun) removeUnready(ctx context.Context) {
+// ready, then the volumes it created for them. It reports false, after a
+// warning, when a container may be left.
+func (u *upRun) removeUnready(ctx context.Context) bool {
 	u.mu.Lock()
 	defer u.mu.Unlock()
+	ok := true
 	for name, id := range u.created {
 		if err := u.m.removeContainer(ctx, id, false); err != nil {
 			fmt.Fprintf(u.m.out(), "gazr: warning: service %s: %v\n", name, err)
+			ok = false
 		}
 		delete(u.created, name)
 	}
@@ -205,6 +211,7 @@ func (u *upRun) removeUnready(ctx context.Context) {
 		u.m.removeVolumes(ctx, vols)
 		delete(u.volumes, name)
 	}
+	return ok
 }
 
 func (u *upRun) printf(format string, args ...any) {
