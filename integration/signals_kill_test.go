@@ -43,14 +43,14 @@ func reapKilled(t *testing.T, bin string) {
 		t.Fatalf("after SIGKILL: %d objects of the project, want its step's container", n)
 	}
 
-	code, stderr := p.start(t, "lint").wait(t)
+	code, stderr := p.start(t, "style").wait(t)
 	if code != 0 {
-		t.Fatalf("gazr lint after the kill: exit %d\n%s", code, stderr)
+		t.Fatalf("gazr style after the kill: exit %d\n%s", code, stderr)
 	}
 	want := `(?m)^gazr: removed 1 container left by a gazr that is no longer running: gazr-` + regexp.QuoteMeta(p.name) +
 		`-test-unit-[0-9a-f]+ \(pid ` + strconv.Itoa(gz.cmd.Process.Pid) + `\)$`
 	if !regexp.MustCompile(want).MatchString(stderr) {
-		t.Errorf("gazr lint after the kill: stderr does not match %s:\n%s", want, stderr)
+		t.Errorf("gazr style after the kill: stderr does not match %s:\n%s", want, stderr)
 	}
 	if left := p.leftovers(t); len(left) > 0 {
 		t.Errorf("container %.12s of the killed gazr: left %v", id, left)
@@ -64,12 +64,12 @@ func keepNeighbour(t *testing.T, bin string) {
 	first := p.start(t, "test-unit")
 	id := p.waitRunning(t, first)
 
-	code, stderr := p.start(t, "lint").wait(t)
+	code, stderr := p.start(t, "style").wait(t)
 	if code != 0 {
-		t.Fatalf("gazr lint next to a running gazr: exit %d\n%s", code, stderr)
+		t.Fatalf("gazr style next to a running gazr: exit %d\n%s", code, stderr)
 	}
 	if regexp.MustCompile(`removed|warning`).MatchString(stderr) {
-		t.Errorf("gazr lint next to a running gazr said:\n%s", stderr)
+		t.Errorf("gazr style next to a running gazr said:\n%s", stderr)
 	}
 	insp, err := p.cli.ContainerInspect(context.Background(), id, client.ContainerInspectOptions{})
 	if err != nil || insp.Container.State == nil || !insp.Container.State.Running {

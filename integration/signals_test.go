@@ -26,7 +26,7 @@ import (
 const signalConfig = `image = "gazr-test/busybox:1"
 [verbs.test-unit]
 run = ["echo started", "sleep 300"]
-[verbs.lint]
+[verbs.style]
 run = ["true"]
 [verbs.test-integration]
 run = ["echo the step ran"]
