@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"slices"
+	"strings"
 	"sync"
 
 	cerrdefs "github.com/containerd/errdefs"
@@ -126,6 +127,36 @@ func (e *fakeEngine) ContainerCreate(_ context.Context, o client.ContainerCreate
 		killed: make(chan struct{}), exited: make(chan struct{}), removed: make(chan struct{})}
 	e.record("create %s", verb)
 	return client.ContainerCreateResult{ID: id}, nil
+}
+
+// ContainerList lists the containers not removed yet whose labels match
+// the "label" filters (key or key=value); it knows no other filter.
+func (e *fakeEngine) ContainerList(_ context.Context, o client.ContainerListOptions) (client.ContainerListResult, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var res client.ContainerListResult
+	for _, c := range e.containers {
+		select {
+		case <-c.removed:
+			continue
+		default:
+		}
+		if matchLabels(c.cfg.Labels, o.Filters["label"]) {
+			res.Items = append(res.Items, container.Summary{ID: c.id, Labels: c.cfg.Labels})
+		}
+	}
+	return res, nil
+}
+
+func matchLabels(labels map[string]string, want map[string]bool) bool {
+	for f := range want {
+		k, v, hasValue := strings.Cut(f, "=")
+		got, ok := labels[k]
+		if !ok || hasValue && got != v {
+			return false
+		}
+	}
+	return true
 }
 
 func (e *fakeEngine) ContainerAttach(_ context.Context, id string, _ client.ContainerAttachOptions) (client.ContainerAttachResult, error) {

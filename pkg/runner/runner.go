@@ -94,7 +94,6 @@ func Run(ctx context.Context, opts *Options, p *project.Project, pl *plan.Plan) 
 	if err != nil {
 		return err
 	}
-	container.Reap(ctx, api, pl.Project, opts.IO.ErrOut)
 	jobs := opts.Jobs
 	if jobs == 0 {
 		jobs = runtime.NumCPU()
@@ -106,6 +105,7 @@ func Run(ctx context.Context, opts *Options, p *project.Project, pl *plan.Plan) 
 	if err != nil {
 		return err
 	}
+	container.Reap(ctx, api, pl.Project, opts.IO.ErrOut)
 	r := &stepRun{opts: opts, api: api, pl: pl, errOut: opts.IO.ErrOut, compose: proj, serviceNames: names}
 	if jobs > 1 && plan.Width(pl.Steps) > 1 {
 		r.parallel = true
