@@ -18,6 +18,7 @@ import (
 
 	"github.com/gazr-io/gazr/pkg/config"
 	"github.com/gazr-io/gazr/pkg/container"
+	"github.com/gazr-io/gazr/pkg/enginetest"
 	"github.com/gazr-io/gazr/pkg/sidecar"
 )
 
@@ -52,10 +53,7 @@ const signalCompose = `services:
 // SIGKILL is removed, and mentioned, by the next run, but never the step
 // of another gazr still running.
 func TestSignals(t *testing.T) {
-	if testing.Short() {
-		t.Skip("needs the container engine")
-	}
-	requireImages(t, []string{"gazr-test/busybox:1"})
+	enginetest.Connect(t, "gazr-test/busybox:1")
 	bin := buildGazr(t)
 	t.Run("step", func(t *testing.T) { interruptEarly(t, bin, "test-unit", 50) })
 	t.Run("sidecar", func(t *testing.T) { interruptEarly(t, bin, "test-integration", 12) })
