@@ -29,6 +29,7 @@ const reapTimeout = 30 * time.Second
 // running, on this machine or another, are never touched, nor are sidecar
 // services. Failures are warnings on out: reaping never fails a run.
 func Reap(ctx context.Context, api ReapAPI, project string, out io.Writer) {
+	interrupted := ctx.Err
 	ctx, cancel := context.WithTimeout(ctx, reapTimeout)
 	defer cancel()
 	me := self()
@@ -36,7 +37,9 @@ func Reap(ctx context.Context, api ReapAPI, project string, out io.Writer) {
 		Add("label", LabelHost+"="+me.host).Add("label", LabelPID)
 	list, err := api.ContainerList(ctx, client.ContainerListOptions{All: true, Filters: filters})
 	if err != nil {
-		fmt.Fprintf(out, "gazr: warning: cannot look for containers left by a killed gazr: %v\n", err)
+		if interrupted() == nil { // an interrupted run has more to say
+			fmt.Fprintf(out, "gazr: warning: cannot look for containers left by a killed gazr: %v\n", err)
+		}
 		return
 	}
 	var removed, failed []string
@@ -59,7 +62,7 @@ func Reap(ctx context.Context, api ReapAPI, project string, out io.Writer) {
 		fmt.Fprintf(out, "gazr: removed %s left by a gazr that is no longer running: %s\n",
 			plural(len(removed), "container"), strings.Join(removed, ", "))
 	}
-	if len(failed) > 0 {
+	if len(failed) > 0 && interrupted() == nil {
 		fmt.Fprintf(out, "gazr: warning: could not remove %s left by a gazr that is no longer running: %s\n",
 			plural(len(failed), "container"), strings.Join(failed, "; "))
 	}
