@@ -19,7 +19,7 @@ type Options struct {
 	Project string
 	// Env is the environment ("staging"); "" gives a namespace without it.
 	Env string
-	// Version is the deployed version, e.g. "3f2a1c9" or "3f2a1c9-dirty".
+	// Version is the deployed version, e.g. "3f2a1c9" or "3f2a1c9-dirty-1a2b3c4d".
 	Version string
 	// Images maps a service to the image reference to run (resolved by the
 	// caller after build and push); a service missing here runs its compose
