@@ -56,16 +56,20 @@ func Rollback(ctx context.Context, o RollbackOptions) (*Result, error) {
 	if err == nil {
 		err = Wait(ctx, api, targets, o.Env.Timeout, o.Out)
 	}
+	err = interrupted(err, targets)
 	if err == nil {
-		err = UpdateEdge(ctx, api, o.Env, o.EdgeImage, o.Out)
+		if err = UpdateEdge(ctx, api, o.Env, o.EdgeImage, o.Out); err != nil {
+			err = &EdgeError{Err: err}
+		}
 	}
 	r := Record{Namespace: ns, Kind: "rollback", Version: target.Version, Previous: running, By: whoami(), At: start.UTC(),
-		Duration: time.Since(start).Round(time.Millisecond).String(), Result: ResultSucceeded, Services: target.Services}
-	if err != nil {
-		r.Result, r.Message = ResultFailed, err.Error()
-	}
+		Duration: time.Since(start).Round(time.Millisecond).String(), Services: target.Services}
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
 	defer cancel()
+	r.Result, r.Message = outcome(err, func() bool { return allConverged(rctx, api, targets) })
+	if r.Result == ResultRolledBack {
+		r.Result = ResultFailed // a rollback rolled back failed to roll back
+	}
 	if rerr := AddRecord(rctx, api, r); rerr != nil {
 		fmt.Fprintf(o.Out, "warning: %v\n", rerr)
 	}
