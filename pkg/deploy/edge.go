@@ -67,7 +67,7 @@ func UpdateEdge(ctx context.Context, api SwarmAPI, env *config.Environment, img 
 	} else {
 		var res client.ServiceCreateResult
 		res, err = api.ServiceCreate(ctx, client.ServiceCreateOptions{Spec: spec})
-		t.ID = res.ID
+		t.ID, t.Created = res.ID, true
 	}
 	if err != nil {
 		return fmt.Errorf("edge: %w", err)
