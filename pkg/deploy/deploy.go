@@ -94,7 +94,7 @@ func Deploy(ctx context.Context, o Options) (*Result, error) {
 	if err != nil {
 		return res, err
 	}
-	defer lock.Release()
+	defer releaseLock(lock, o.Out)
 	// Plan again under the lock: a deploy this one queued behind (--wait)
 	// changed what runs.
 	if res, err = plan(ctx, api, stack, info.Version); err != nil {

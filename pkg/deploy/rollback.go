@@ -43,7 +43,7 @@ func Rollback(ctx context.Context, o RollbackOptions) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer lock.Release()
+	defer releaseLock(lock, o.Out)
 	// Plan again under the lock: a deploy this rollback queued behind
 	// (--wait) changed what runs, and the history.
 	if current, running, target, err = rollbackPlan(ctx, api, ns, o.To); err != nil {
