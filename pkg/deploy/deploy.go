@@ -2,6 +2,7 @@ package deploy
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
@@ -81,7 +82,13 @@ func Deploy(ctx context.Context, o Options) (*Result, error) {
 	if err := checkRegistry(ctx, o, api, proj, reg); err != nil {
 		return nil, err
 	}
-	rel, err := prepare(ctx, o, proj, reg)
+	var key []byte
+	if len(proj.Secrets) > 0 {
+		if key, err = secretKey(ctx, api, o.Config.Name, Namespace(o.Config.Name, o.Env.Name), !o.DryRun); err != nil {
+			return nil, err
+		}
+	}
+	rel, err := prepare(ctx, o, proj, reg, key)
 	if err != nil {
 		return nil, err
 	}
@@ -201,10 +208,12 @@ func runHook(ctx context.Context, o Options, api SwarmAPI, proj *types.Project, 
 // ends, asked of swarm for an interrupted one.
 func record(ctx context.Context, api SwarmAPI, o Options, res *Result, err error, start time.Time, st *convert.Stack, targets []Target) *Record {
 	r := &Record{Namespace: res.Namespace, Kind: "deploy", Version: res.Version, Previous: res.Previous, By: whoami(),
-		At: start.UTC(), Duration: time.Since(start).Round(time.Millisecond).String(), Services: st.Services}
+		At: start.UTC(), Duration: time.Since(start).Round(time.Millisecond).String(),
+		Services: redactSpecs(st.Services, sensitiveValues(st, o.Env))}
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
 	defer cancel()
 	r.Result, r.Message = outcome(err, func() bool { return allConverged(rctx, api, targets) })
+	r.Message = cutValues(r.Message, sensitiveValues(st, o.Env))
 	if rerr := AddRecord(rctx, api, *r); rerr != nil {
 		fmt.Fprintf(o.Out, "warning: %v\n", rerr)
 	}
@@ -218,7 +227,10 @@ func dryRunNoSwarm(ctx context.Context, o Options, proj *types.Project) (*Result
 	if err != nil {
 		return nil, err
 	}
-	rel, err := prepare(ctx, o, proj, reg)
+	// No swarm, no key yet: a throw-away one names the secrets to create.
+	key := make([]byte, 32)
+	rand.Read(key)
+	rel, err := prepare(ctx, o, proj, reg, key)
 	if err != nil {
 		return nil, err
 	}
@@ -235,7 +247,7 @@ type release struct {
 
 // prepare works out the release from the sources, without touching the
 // cluster: the version from git, the image references, the conversion.
-func prepare(ctx context.Context, o Options, proj *types.Project, reg Registry) (*release, error) {
+func prepare(ctx context.Context, o Options, proj *types.Project, reg Registry, secretKey []byte) (*release, error) {
 	info, err := image.Version(ctx, o.Config.Root)
 	if err != nil {
 		return nil, err
@@ -244,7 +256,7 @@ func prepare(ctx context.Context, o Options, proj *types.Project, reg Registry) 
 	if err != nil {
 		return nil, err
 	}
-	stack, err := convertStack(proj, o, refs, info.Version)
+	stack, err := convertStack(proj, o, refs, info.Version, secretKey)
 	if err != nil {
 		return nil, err
 	}

@@ -50,7 +50,11 @@ func Rollback(ctx context.Context, o RollbackOptions) (*Result, error) {
 		return nil, err
 	}
 	fmt.Fprintf(o.Out, "roll back %s from %s to %s (deployed %s by %s)\n", ns, running, target.Version, target.At.Local().Format(time.DateTime), target.By)
-	st := &convert.Stack{Namespace: ns, Services: target.Services}
+	specs, err := unredact(target.Services, current)
+	if err != nil {
+		return nil, fmt.Errorf("roll back %s to %s: %w", ns, target.Version, err)
+	}
+	st := &convert.Stack{Namespace: ns, Services: specs}
 	res := &Result{Namespace: ns, Version: target.Version, Previous: running, Changes: DiffServices(current, st.Services)}
 	targets, err := ApplyServices(ctx, api, st, "", false, o.Out)
 	if err == nil {
