@@ -204,22 +204,6 @@ func runHook(ctx context.Context, o Options, api SwarmAPI, proj *types.Project, 
 	return fmt.Errorf("%s: no service %q in the compose file to run it with; set service = \"…\" in [verbs.%s]", h.Verb, service, h.Verb)
 }
 
-// record keeps in the history what the deploy did: what is true when it
-// ends, asked of swarm for an interrupted one.
-func record(ctx context.Context, api SwarmAPI, o Options, res *Result, err error, start time.Time, st *convert.Stack, targets []Target) *Record {
-	r := &Record{Namespace: res.Namespace, Kind: "deploy", Version: res.Version, Previous: res.Previous, By: whoami(),
-		At: start.UTC(), Duration: time.Since(start).Round(time.Millisecond).String(),
-		Services: redactSpecs(st.Services, sensitiveValues(st, o.Env))}
-	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
-	defer cancel()
-	r.Result, r.Message = outcome(err, func() bool { return allConverged(rctx, api, targets) })
-	r.Message = cutValues(r.Message, sensitiveValues(st, o.Env))
-	if rerr := AddRecord(rctx, api, *r); rerr != nil {
-		fmt.Fprintf(o.Out, "warning: %v\n", rerr)
-	}
-	return r
-}
-
 // dryRunNoSwarm plans a first deploy to an engine that is in no swarm yet:
 // every service is new.
 func dryRunNoSwarm(ctx context.Context, o Options, proj *types.Project) (*Result, error) {

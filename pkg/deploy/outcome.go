@@ -5,6 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
+
+	"github.com/gazr-io/gazr/pkg/deploy/convert"
 )
 
 // ResultInterrupted is the result of a deploy stopped (Ctrl-C, SIGTERM)
@@ -85,4 +88,20 @@ func allConverged(ctx context.Context, api SwarmAPI, targets []Target) bool {
 		}
 	}
 	return true
+}
+
+// record keeps in the history what the deploy did: what is true when it
+// ends, asked of swarm for an interrupted one.
+func record(ctx context.Context, api SwarmAPI, o Options, res *Result, err error, start time.Time, st *convert.Stack, targets []Target) *Record {
+	r := &Record{Namespace: res.Namespace, Kind: "deploy", Version: res.Version, Previous: res.Previous, By: whoami(),
+		At: start.UTC(), Duration: time.Since(start).Round(time.Millisecond).String(),
+		Services: redactSpecs(st.Services, sensitiveValues(st, o.Env))}
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
+	defer cancel()
+	r.Result, r.Message = outcome(err, func() bool { return allConverged(rctx, api, targets) })
+	r.Message = cutValues(r.Message, sensitiveValues(st, o.Env))
+	if rerr := AddRecord(rctx, api, *r); rerr != nil {
+		fmt.Fprintf(o.Out, "warning: %v\n", rerr)
+	}
+	return r
 }
