@@ -39,6 +39,7 @@ func deployCmds() map[string]func(ts *testscript.TestScript, neg bool, args []st
 		"noswarm":    cmdNoSwarm,
 		"nosecret":   cmdNoSecret,
 		"svcenv":     cmdSvcEnv,
+		"sleep":      cmdSleep,
 	}
 }
 

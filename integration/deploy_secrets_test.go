@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/moby/moby/client"
 	"github.com/rogpeppe/go-internal/testscript"
@@ -122,4 +123,15 @@ func cmdSvcEnv(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("svcenv: service %s has no env %s", s.Spec.Name, args[1])
 	}
 	ts.Fatalf("svcenv: no service %s", args[0])
+}
+
+// sleep DURATION — wait, e.g. for a rollout to be under way before a
+// signal, or for a load loop to send requests.
+func cmdSleep(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: sleep DURATION")
+	}
+	d, err := time.ParseDuration(args[0])
+	ts.Check(err)
+	time.Sleep(d)
 }
