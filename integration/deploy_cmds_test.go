@@ -37,6 +37,9 @@ func deployCmds() map[string]func(ts *testscript.TestScript, neg bool, args []st
 		"registry":   cmdRegistry,
 		"inswarm":    cmdInSwarm,
 		"noswarm":    cmdNoSwarm,
+		"nosecret":   cmdNoSecret,
+		"svcenv":     cmdSvcEnv,
+		"sleep":      cmdSleep,
 	}
 }
 

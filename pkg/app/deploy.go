@@ -98,6 +98,10 @@ func runDeploy(ctx context.Context, opts *DeployOptions) error {
 		}
 		return err
 	}
+	if res.Unchanged {
+		fmt.Fprintf(opts.IO.ErrOut, "%s %s unchanged: %s already runs\n", cs.Green("✔"), res.Namespace, res.Version)
+		return nil
+	}
 	fmt.Fprintf(opts.IO.ErrOut, "%s deployed %s %s in %s (previous: %s)\n", cs.Green("✔"), res.Namespace, res.Version,
 		time.Since(start).Round(time.Millisecond), orNone(res.Previous))
 	return nil

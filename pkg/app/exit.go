@@ -65,8 +65,17 @@ func (e *ManagerError) Error() string {
 
 func (e *ManagerError) Unwrap() error { return e.Err }
 
+// reportedOnInterrupt is an error that still says something worth
+// reading when gazr was interrupted (a deploy saying which services it
+// had already updated); other errors of an interruption stay silent.
+type reportedOnInterrupt interface{ ReportOnInterrupt() bool }
+
 // exitCode reports err on stderr (one line) and returns the exit code.
 func exitCode(io *iostreams.IOStreams, err error, sig os.Signal) int {
+	var report reportedOnInterrupt
+	if errors.As(err, &report) && report.ReportOnInterrupt() {
+		fmt.Fprintf(io.ErrOut, "%s %s\n", io.ColorScheme().Red("gazr:"), err)
+	}
 	if sig != nil {
 		if sig == syscall.SIGTERM {
 			return ExitTerminated

@@ -70,6 +70,26 @@ func TestExitCode(t *testing.T) {
 	}
 }
 
+type interruptReport struct{ error }
+
+func (interruptReport) ReportOnInterrupt() bool { return true }
+func (e interruptReport) Unwrap() error         { return e.error }
+
+// TestExitCodeInterruptReport: an interrupted deploy says what it had
+// updated (issue 9: the message was dropped before it was printed).
+func TestExitCodeInterruptReport(t *testing.T) {
+	err := fmt.Errorf("deploy: %w", interruptReport{fmt.Errorf("interrupted after updating [shop_web]: %w", context.Canceled)})
+	for _, sig := range []os.Signal{nil, syscall.SIGINT} {
+		io, _, errOut := iostreams.Test()
+		if got := exitCode(io, err, sig); got != ExitInterrupt {
+			t.Errorf("signal %v: exitCode = %d, want %d", sig, got, ExitInterrupt)
+		}
+		if want := "gazr: " + err.Error() + "\n"; errOut.String() != want {
+			t.Errorf("signal %v: stderr = %q, want %q", sig, errOut, want)
+		}
+	}
+}
+
 func TestExitCodeColour(t *testing.T) {
 	io, _, errOut := iostreams.Test()
 	io.Color = true

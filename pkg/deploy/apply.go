@@ -143,7 +143,7 @@ func ApplyServices(ctx context.Context, api SwarmAPI, st *convert.Stack, auth st
 		default:
 			var res client.ServiceCreateResult
 			res, err = api.ServiceCreate(ctx, client.ServiceCreateOptions{Spec: spec, EncodedRegistryAuth: auth})
-			t.ID = res.ID
+			t.ID, t.Created = res.ID, true
 		}
 		if err != nil {
 			return targets, fmt.Errorf("service %s: %w", spec.Name, err)

@@ -2,6 +2,7 @@ package deploy
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
@@ -49,6 +50,9 @@ type Result struct {
 	Namespace, Version, Previous string
 	Changes                      []Change
 	Record                       *Record
+	// Unchanged reports a deploy that changed no service: every spec,
+	// image tag included, was the one running.
+	Unchanged bool
 }
 
 // Namespace is the swarm stack namespace of a project's env.
@@ -78,7 +82,13 @@ func Deploy(ctx context.Context, o Options) (*Result, error) {
 	if err := checkRegistry(ctx, o, api, proj, reg); err != nil {
 		return nil, err
 	}
-	rel, err := prepare(ctx, o, proj, reg)
+	var key []byte
+	if len(proj.Secrets) > 0 {
+		if key, err = secretKey(ctx, api, o.Config.Name, Namespace(o.Config.Name, o.Env.Name), !o.DryRun); err != nil {
+			return nil, err
+		}
+	}
+	rel, err := prepare(ctx, o, proj, reg, key)
 	if err != nil {
 		return nil, err
 	}
@@ -91,15 +101,26 @@ func Deploy(ctx context.Context, o Options) (*Result, error) {
 	if err != nil {
 		return res, err
 	}
-	defer lock.Release()
+	defer releaseLock(lock, o.Out)
 	// Plan again under the lock: a deploy this one queued behind (--wait)
 	// changed what runs.
 	if res, err = plan(ctx, api, stack, info.Version); err != nil {
 		return res, err
 	}
-	err = rollout(ctx, o, api, proj, stack, refs, reg, info)
-	res.Record = record(ctx, api, o, res, err, start, stack)
+	targets, err := rollout(ctx, o, api, proj, stack, refs, reg, info)
+	res.Unchanged = err == nil && len(targets) == 0 && !removes(res.Changes, o.Prune)
+	res.Record = record(ctx, api, o, res, err, start, stack, targets)
 	return res, err
+}
+
+// removes reports whether applying changes removes a service.
+func removes(changes []Change, prune bool) bool {
+	for _, c := range changes {
+		if c.Op == "-" && prune {
+			return true
+		}
+	}
+	return false
 }
 
 // plan compares what runs in the stack's namespace with stack.
@@ -112,31 +133,38 @@ func plan(ctx context.Context, api SwarmAPI, stack *convert.Stack, version strin
 		Changes: DiffServices(current, stack.Services)}, nil
 }
 
-// rollout does the part of a deploy that changes the cluster.
-func rollout(ctx context.Context, o Options, api SwarmAPI, proj *types.Project, st *convert.Stack, refs map[string]string, reg Registry, info image.Info) error {
+// rollout does the part of a deploy that changes the cluster, and
+// returns the services it updated.
+func rollout(ctx context.Context, o Options, api SwarmAPI, proj *types.Project, st *convert.Stack, refs map[string]string, reg Registry, info image.Info) ([]Target, error) {
+	if err := CheckEdgeImage(ctx, api, o.Env, o.EdgeImage); err != nil {
+		return nil, err
+	}
 	if err := buildAndPush(ctx, o, proj, refs, reg, info); err != nil {
-		return err
+		return nil, err
 	}
 	if err := ApplyNetworks(ctx, api, st); err != nil {
-		return err
+		return nil, err
 	}
 	if err := ApplyObjects(ctx, api, st); err != nil {
-		return err
+		return nil, err
 	}
 	for _, h := range []*Hook{o.Backup, o.Upgrade} {
 		if err := runHook(ctx, o, api, proj, st, h); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	fmt.Fprintf(o.Out, "roll out %s (%s)\n", st.Namespace, info.Version)
 	targets, err := ApplyServices(ctx, api, st, reg.Auth, o.Prune, o.Out)
 	if err != nil {
-		return interrupted(err, targets)
+		return targets, interrupted(err, targets)
 	}
 	if err := Wait(ctx, api, targets, o.Env.Timeout, o.Out); err != nil {
-		return interrupted(err, targets)
+		return targets, interrupted(err, targets)
 	}
-	return UpdateEdge(ctx, api, o.Env, o.EdgeImage, o.Out)
+	if err := UpdateEdge(ctx, api, o.Env, o.EdgeImage, o.Out); err != nil {
+		return targets, &EdgeError{Err: interrupted(err, targets)}
+	}
+	return targets, nil
 }
 
 func buildAndPush(ctx context.Context, o Options, proj *types.Project, refs map[string]string, reg Registry, info image.Info) error {
@@ -154,19 +182,6 @@ func buildAndPush(ctx context.Context, o Options, proj *types.Project, refs map[
 		return nil
 	}
 	return PushImages(ctx, builder, proj, refs, reg.Auth, o.Out)
-}
-
-// interrupted says which services were already updated when a deploy
-// stops half-way, so that nobody believes nothing changed.
-func interrupted(err error, targets []Target) error {
-	if !errors.Is(err, context.Canceled) || len(targets) == 0 {
-		return err
-	}
-	names := make([]string, len(targets))
-	for i, t := range targets {
-		names[i] = t.Name
-	}
-	return fmt.Errorf("deploy interrupted after updating %v: swarm goes on rolling them out (see gazr status): %w", names, err)
 }
 
 func runHook(ctx context.Context, o Options, api SwarmAPI, proj *types.Project, st *convert.Stack, h *Hook) error {
@@ -192,24 +207,6 @@ func runHook(ctx context.Context, o Options, api SwarmAPI, proj *types.Project, 
 	return fmt.Errorf("%s: no service %q in the compose file to run it with; set service = \"…\" in [verbs.%s]", h.Verb, service, h.Verb)
 }
 
-func record(ctx context.Context, api SwarmAPI, o Options, res *Result, err error, start time.Time, st *convert.Stack) *Record {
-	r := &Record{Namespace: res.Namespace, Kind: "deploy", Version: res.Version, Previous: res.Previous, By: whoami(),
-		At: start.UTC(), Duration: time.Since(start).Round(time.Millisecond).String(), Result: ResultSucceeded, Services: st.Services}
-	var rb *RolledBackError
-	switch {
-	case errors.As(err, &rb):
-		r.Result, r.Message = ResultRolledBack, err.Error()
-	case err != nil:
-		r.Result, r.Message = ResultFailed, err.Error()
-	}
-	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
-	defer cancel()
-	if rerr := AddRecord(rctx, api, *r); rerr != nil {
-		fmt.Fprintf(o.Out, "warning: %v\n", rerr)
-	}
-	return r
-}
-
 // dryRunNoSwarm plans a first deploy to an engine that is in no swarm yet:
 // every service is new.
 func dryRunNoSwarm(ctx context.Context, o Options, proj *types.Project) (*Result, error) {
@@ -217,7 +214,10 @@ func dryRunNoSwarm(ctx context.Context, o Options, proj *types.Project) (*Result
 	if err != nil {
 		return nil, err
 	}
-	rel, err := prepare(ctx, o, proj, reg)
+	// No swarm, no key yet: a throw-away one names the secrets to create.
+	key := make([]byte, 32)
+	rand.Read(key)
+	rel, err := prepare(ctx, o, proj, reg, key)
 	if err != nil {
 		return nil, err
 	}
@@ -234,7 +234,7 @@ type release struct {
 
 // prepare works out the release from the sources, without touching the
 // cluster: the version from git, the image references, the conversion.
-func prepare(ctx context.Context, o Options, proj *types.Project, reg Registry) (*release, error) {
+func prepare(ctx context.Context, o Options, proj *types.Project, reg Registry, secretKey []byte) (*release, error) {
 	info, err := image.Version(ctx, o.Config.Root)
 	if err != nil {
 		return nil, err
@@ -243,7 +243,7 @@ func prepare(ctx context.Context, o Options, proj *types.Project, reg Registry) 
 	if err != nil {
 		return nil, err
 	}
-	stack, err := convertStack(proj, o, refs, info.Version)
+	stack, err := convertStack(proj, o, refs, info.Version, secretKey)
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package deploy
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -37,16 +38,7 @@ func UpdateEdge(ctx context.Context, api SwarmAPI, env *config.Environment, img 
 		networks = append(networks, n)
 	}
 	sort.Strings(networks)
-	if img == "" {
-		img = os.Getenv("GAZR_EDGE_IMAGE")
-	}
-	// One edge per host port: envs sharing a swarm on different ports
-	// each get theirs; every edge routes every routed service.
-	name := edge.DefaultName
-	if env.EdgePort != edge.DefaultPort {
-		name = fmt.Sprintf("%s-%d", edge.DefaultName, env.EdgePort)
-	}
-	spec, cfg, err := edge.Spec(edge.Options{Name: name, Image: img, Port: env.EdgePort, Networks: networks}, routes)
+	spec, cfg, err := edge.Spec(edge.Options{Name: edgeName(env), Image: edgeImage(img), Port: env.EdgePort, Networks: networks}, routes)
 	if err != nil {
 		return fmt.Errorf("edge: %w", err)
 	}
@@ -75,11 +67,53 @@ func UpdateEdge(ctx context.Context, api SwarmAPI, env *config.Environment, img 
 	} else {
 		var res client.ServiceCreateResult
 		res, err = api.ServiceCreate(ctx, client.ServiceCreateOptions{Spec: spec})
-		t.ID = res.ID
+		t.ID, t.Created = res.ID, true
 	}
 	if err != nil {
 		return fmt.Errorf("edge: %w", err)
 	}
 	// The URL works when the deploy returns: wait for the edge too.
 	return Wait(ctx, api, []Target{t}, env.Timeout, out)
+}
+
+// edgeName is the edge service of env's port: envs sharing a swarm on
+// different ports each get theirs; every edge routes every routed service.
+func edgeName(env *config.Environment) string {
+	if env.EdgePort != edge.DefaultPort {
+		return fmt.Sprintf("%s-%d", edge.DefaultName, env.EdgePort)
+	}
+	return edge.DefaultName
+}
+
+// edgeImage is the edge's image: img, else $GAZR_EDGE_IMAGE, else
+// edge.DefaultImage.
+func edgeImage(img string) string {
+	return cmp.Or(img, os.Getenv("GAZR_EDGE_IMAGE"), edge.DefaultImage)
+}
+
+// CheckEdgeImage fails when the edge would change to an image that is
+// neither on the manager's engine nor inspectable in its registry: checked
+// before the rollout, so that an edge that cannot start never follows a
+// rollout of the app (which then looked rolled back while it ran).
+func CheckEdgeImage(ctx context.Context, api SwarmAPI, env *config.Environment, img string) error {
+	if env.Domain == "" {
+		return nil
+	}
+	img = edgeImage(img)
+	cur, err := api.ServiceInspect(ctx, edgeName(env), client.ServiceInspectOptions{})
+	if err == nil && imageOf(cur.Service.Spec) == img {
+		return nil
+	}
+	_, err = api.ImageInspect(ctx, img)
+	if err == nil {
+		return nil
+	}
+	if dist, ok := api.(client.DistributionAPIClient); ok {
+		_, derr := dist.DistributionInspect(ctx, img, client.DistributionInspectOptions{})
+		if derr == nil {
+			return nil
+		}
+		err = derr
+	}
+	return fmt.Errorf("edge: image %q is not on the swarm manager's engine and its registry cannot be asked for it (%v); nothing was deployed: pull or load it on the manager, or set GAZR_EDGE_IMAGE", img, err)
 }

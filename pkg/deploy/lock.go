@@ -25,11 +25,16 @@ const (
 
 // Lock is a deploy lock held in the cluster itself: a swarm config whose
 // name is unique per stack. Raft makes its creation atomic, so two deploys
-// to the same env from any machines cannot both hold it.
+// to the same env from any machines cannot both hold it. Its holder
+// refreshes a heartbeat label (see LockHeartbeat) until it releases it.
 type Lock struct {
 	api   client.ConfigAPIClient
 	id    string
 	Owner LockOwner
+	// TookOver is the owner of a dead lock this one replaced, if any.
+	TookOver *LockOwner
+	stop     chan struct{}
+	done     chan struct{}
 }
 
 // LockOwner says who holds a lock and since when.
@@ -38,6 +43,9 @@ type LockOwner struct {
 	PID    int       `json:"pid"`
 	Since  time.Time `json:"since"`
 	Action string    `json:"action"`
+	// Heartbeat is the holder's last heartbeat (from the lock's label);
+	// zero for a lock of a gazr without heartbeats.
+	Heartbeat time.Time `json:"-"`
 }
 
 // LockedError is returned when another deploy holds the lock.
@@ -65,8 +73,10 @@ func configName(prefix, namespace, suffix string) string {
 	return prefix + "." + hex.EncodeToString(sum[:8]) + suffix
 }
 
-// AcquireLock takes the deploy lock of a stack. With wait, it polls until
-// the lock is free or ctx ends; otherwise a held lock is a *LockedError.
+// AcquireLock takes the deploy lock of a stack. A lock whose holder sent
+// no heartbeat for LockLease is dead: it is taken over (Lock.TookOver says
+// whose it was). With wait, it polls until the lock is free, ctx ends or
+// LockWaitLimit passes; otherwise a held lock is a *LockedError.
 func AcquireLock(ctx context.Context, api client.ConfigAPIClient, namespace, action string, wait bool) (*Lock, error) {
 	owner := LockOwner{Holder: whoami(), PID: os.Getpid(), Since: time.Now().UTC().Truncate(time.Second), Action: action}
 	data, _ := json.Marshal(owner)
@@ -74,66 +84,83 @@ func AcquireLock(ctx context.Context, api client.ConfigAPIClient, namespace, act
 		Annotations: swarm.Annotations{Name: lockName(namespace), Labels: map[string]string{LabelLock: namespace}},
 		Data:        data,
 	}
+	giveUp := time.Now().Add(LockWaitLimit)
+	var tookOver *LockOwner
 	for {
+		spec.Labels[LabelLockHeartbeat] = heartbeatLabel(time.Now())
 		res, err := api.ConfigCreate(ctx, client.ConfigCreateOptions{Spec: spec})
 		if err == nil {
-			return &Lock{api: api, id: res.ID, Owner: owner}, nil
+			return holdLock(api, res.ID, owner, tookOver), nil
 		}
 		if !cerrdefs.IsConflict(err) && !cerrdefs.IsAlreadyExists(err) {
 			return nil, fmt.Errorf("take deploy lock of %s: %w", namespace, err)
 		}
-		held, herr := ReadLock(ctx, api, namespace)
+		held, id, herr := readLock(ctx, api, namespace)
 		if herr != nil && !errors.Is(herr, ErrNotFound) {
 			return nil, herr
+		}
+		if herr == nil && leaseExpired(held, time.Now()) {
+			// Removed by ID: if another gazr took it over first, the ID
+			// is gone and its new lock stays.
+			if _, err := api.ConfigRemove(ctx, id, client.ConfigRemoveOptions{}); err != nil && !cerrdefs.IsNotFound(err) {
+				return nil, fmt.Errorf("take over the dead deploy lock of %s: %w", namespace, err)
+			}
+			tookOver = &held
+			continue
 		}
 		if herr == nil && !wait {
 			return nil, &LockedError{Namespace: namespace, Owner: held}
 		}
+		if time.Now().After(giveUp) {
+			return nil, fmt.Errorf("gave up waiting %s for the deploy lock: %w", LockWaitLimit, &LockedError{Namespace: namespace, Owner: held})
+		}
 		select {
 		case <-ctx.Done():
 			return nil, ctx.Err()
-		case <-time.After(2 * time.Second):
+		case <-time.After(min(2*time.Second, LockHeartbeat)):
 		}
 	}
 }
 
 // lockOrWait takes the deploy lock of a stack like AcquireLock. With
 // wait, it first says on out who holds the lock, if anyone, then queues:
-// a --wait that says nothing for minutes looks hung.
+// a --wait that says nothing for minutes looks hung. It says whose dead
+// lock it took over.
 func lockOrWait(ctx context.Context, api client.ConfigAPIClient, namespace, action string, wait bool, out io.Writer) (*Lock, error) {
 	lock, err := AcquireLock(ctx, api, namespace, action, false)
 	var locked *LockedError
-	if !wait || !errors.As(err, &locked) {
-		return lock, err
+	if wait && errors.As(err, &locked) {
+		fmt.Fprintf(out, "%s is locked: %s by %s since %s; waiting for the lock (--wait, at most %s)\n",
+			namespace, locked.Owner.Action, locked.Owner.Holder, locked.Owner.Since.Local().Format("15:04:05"), LockWaitLimit)
+		lock, err = AcquireLock(ctx, api, namespace, action, true)
 	}
-	fmt.Fprintf(out, "%s is locked: %s by %s since %s; waiting for the lock (--wait)\n",
-		namespace, locked.Owner.Action, locked.Owner.Holder, locked.Owner.Since.Local().Format("15:04:05"))
-	return AcquireLock(ctx, api, namespace, action, true)
+	if err == nil && lock.TookOver != nil {
+		o := lock.TookOver
+		fmt.Fprintf(out, "%s: took over the lock of %s by %s (pid %d), dead: no heartbeat for %s\n",
+			namespace, o.Action, o.Holder, o.PID, time.Since(o.Heartbeat).Round(time.Second))
+	}
+	return lock, err
 }
 
 // ReadLock returns the current owner of a stack's lock, or ErrNotFound.
 func ReadLock(ctx context.Context, api client.ConfigAPIClient, namespace string) (LockOwner, error) {
+	owner, _, err := readLock(ctx, api, namespace)
+	return owner, err
+}
+
+// readLock returns the owner of a stack's lock and the lock's config ID.
+func readLock(ctx context.Context, api client.ConfigAPIClient, namespace string) (LockOwner, string, error) {
 	var owner LockOwner
 	res, err := api.ConfigInspect(ctx, lockName(namespace), client.ConfigInspectOptions{})
 	if cerrdefs.IsNotFound(err) {
-		return owner, ErrNotFound
+		return owner, "", ErrNotFound
 	}
 	if err != nil {
-		return owner, fmt.Errorf("read deploy lock of %s: %w", namespace, err)
+		return owner, "", fmt.Errorf("read deploy lock of %s: %w", namespace, err)
 	}
 	_ = json.Unmarshal(res.Config.Spec.Data, &owner)
-	return owner, nil
-}
-
-// Release gives the lock back. It uses its own short context so that a
-// cancelled deploy (Ctrl-C) still releases it.
-func (l *Lock) Release() error {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if _, err := l.api.ConfigRemove(ctx, l.id, client.ConfigRemoveOptions{}); err != nil && !cerrdefs.IsNotFound(err) {
-		return fmt.Errorf("release deploy lock: %w", err)
-	}
-	return nil
+	owner.Heartbeat = parseHeartbeat(res.Config.Spec.Labels[LabelLockHeartbeat])
+	return owner, res.Config.ID, nil
 }
 
 // BreakLock removes a stack's lock whoever holds it (`gazr unlock`).

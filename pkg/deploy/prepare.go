@@ -59,7 +59,7 @@ func checkRegistry(ctx context.Context, o Options, api SwarmAPI, p *types.Projec
 
 // convertStack converts the project for the env, reading secret contents
 // from the sources the env names.
-func convertStack(p *types.Project, o Options, refs map[string]string, version string) (*convert.Stack, error) {
+func convertStack(p *types.Project, o Options, refs map[string]string, version string, secretKey []byte) (*convert.Stack, error) {
 	secrets, err := secretData(p, o.Config.Root, o.Env)
 	if err != nil {
 		return nil, err
@@ -67,7 +67,7 @@ func convertStack(p *types.Project, o Options, refs map[string]string, version s
 	st, err := convert.Convert(p, convert.Options{
 		Project: o.Config.Name, Env: o.Env.Name, Version: version, Images: refs,
 		Replicas: o.Env.Replicas, MinReplicas: o.Env.MinReplicas, Domain: o.Env.Domain,
-		SecretData: secrets, Now: time.Now(), DeployedBy: whoami(),
+		SecretData: secrets, SecretKey: secretKey, Now: time.Now(), DeployedBy: whoami(),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("convert compose file for env %s: %w", o.Env.Name, err)

@@ -46,29 +46,37 @@ func Rollback(ctx context.Context, o RollbackOptions) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer lock.Release()
+	defer releaseLock(lock, o.Out)
 	// Plan again under the lock: a deploy this rollback queued behind
 	// (--wait) changed what runs, and the history.
 	if current, running, target, err = rollbackPlan(ctx, api, ns, o.To); err != nil {
 		return nil, err
 	}
 	fmt.Fprintf(o.Out, "roll back %s from %s to %s (deployed %s by %s)\n", ns, running, target.Version, target.At.Local().Format(time.DateTime), target.By)
-	st := &convert.Stack{Namespace: ns, Services: target.Services}
+	specs, err := unredact(target.Services, current)
+	if err != nil {
+		return nil, fmt.Errorf("roll back %s to %s: %w", ns, target.Version, err)
+	}
+	st := &convert.Stack{Namespace: ns, Services: specs}
 	res := &Result{Namespace: ns, Version: target.Version, Previous: running, Changes: DiffServices(current, st.Services)}
 	targets, err := ApplyServices(ctx, api, st, "", false, o.Out)
 	if err == nil {
 		err = Wait(ctx, api, targets, o.Env.Timeout, o.Out)
 	}
+	err = interrupted(err, targets)
 	if err == nil {
-		err = UpdateEdge(ctx, api, o.Env, o.EdgeImage, o.Out)
+		if err = UpdateEdge(ctx, api, o.Env, o.EdgeImage, o.Out); err != nil {
+			err = &EdgeError{Err: err}
+		}
 	}
 	r := Record{Namespace: ns, Kind: "rollback", Version: target.Version, Previous: running, By: whoami(), At: start.UTC(),
-		Duration: time.Since(start).Round(time.Millisecond).String(), Result: ResultSucceeded, Services: target.Services}
-	if err != nil {
-		r.Result, r.Message = ResultFailed, err.Error()
-	}
+		Duration: time.Since(start).Round(time.Millisecond).String(), Services: target.Services}
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
 	defer cancel()
+	r.Result, r.Message = outcome(err, func() bool { return allConverged(rctx, api, targets) })
+	if r.Result == ResultRolledBack {
+		r.Result = ResultFailed // a rollback rolled back failed to roll back
+	}
 	if rerr := AddRecord(rctx, api, r); rerr != nil {
 		fmt.Fprintf(o.Out, "warning: %v\n", rerr)
 	}

@@ -19,7 +19,7 @@ func Scale(ctx context.Context, api SwarmAPI, namespace string, want map[string]
 	if err != nil {
 		return err
 	}
-	defer lock.Release()
+	defer releaseLock(lock, out)
 	current, err := StackServices(ctx, api, namespace)
 	if err != nil {
 		return err

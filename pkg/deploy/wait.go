@@ -24,6 +24,10 @@ type Target struct {
 	// belongs to an earlier deploy and is ignored. (Comparing with the
 	// manager's start time, not our clock, is immune to clock skew.)
 	Stale *time.Time
+	// Created is true for a service this deploy created: no previous
+	// version for swarm to roll back to, so failing tasks stop the wait
+	// (see FailEarlyAfter).
+	Created bool
 }
 
 // RolledBackError says swarm rolled a service back to its previous spec
@@ -130,7 +134,10 @@ func checkTarget(ctx context.Context, api SwarmAPI, t Target, why map[string]str
 		state += ", " + strings.ReplaceAll(update, "_", " ")
 	}
 	converged := fresh == want && running == want && (update == "" || update == string(swarm.UpdateStateCompleted))
-	return converged, state, nil
+	if !converged {
+		return false, state, failEarly(ctx, api, t)
+	}
+	return true, state, nil
 }
 
 // desired is the number of tasks a service should run: its replicas, or

@@ -3,10 +3,14 @@ package image
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -15,8 +19,11 @@ import (
 // Info identifies the revision of the sources an image is built from.
 type Info struct {
 	// Version is the image tag: the first 12 characters of HEAD's commit
-	// id, with "-dirty" appended when the work tree differs from HEAD
-	// (tracked files changed, or untracked files not ignored by git).
+	// id, with "-dirty-<digest>" appended when the work tree differs from
+	// HEAD (tracked files changed, or untracked files not ignored by git).
+	// The digest (8 hex digits) covers the differences' content, so two
+	// differently-dirty trees of one commit get two versions, and a
+	// redeploy of either ships what it built.
 	// Without git it is "dev-<UTC yyyymmddhhmmss>".
 	Version string
 	// Commit is HEAD's full commit id; empty when NoGit.
@@ -78,9 +85,68 @@ func Version(ctx context.Context, dir string) (Info, error) {
 	info.Dirty = status != ""
 	info.Version = commit[:min(12, len(commit))]
 	if info.Dirty {
-		info.Version += "-dirty"
+		digest, err := dirtyDigest(ctx, dir)
+		if err != nil {
+			return Info{}, err
+		}
+		info.Version += "-dirty-" + digest
 	}
 	return info, nil
+}
+
+// dirtyDigest hashes what makes the work tree differ from HEAD: the diff
+// of tracked files (staged or not) and the names and contents of the
+// untracked files git does not ignore.
+func dirtyDigest(ctx context.Context, dir string) (string, error) {
+	// From the top: ls-files lists only what is under its directory.
+	top, err := git(ctx, dir, "rev-parse", "--show-toplevel")
+	if err != nil {
+		return "", err
+	}
+	diff, err := git(ctx, top, "diff", "HEAD", "--binary", "--no-ext-diff", "--no-color")
+	if err != nil {
+		return "", err
+	}
+	h := sha256.New()
+	io.WriteString(h, diff)
+	others, err := git(ctx, top, "ls-files", "--others", "--exclude-standard", "-z")
+	if err != nil {
+		return "", err
+	}
+	for _, name := range strings.Split(others, "\x00") {
+		if name == "" {
+			continue
+		}
+		fmt.Fprintf(h, "\x00%s\x00", name)
+		if err := hashFile(h, filepath.Join(top, name)); err != nil {
+			return "", fmt.Errorf("digest of the uncommitted changes: %w", err)
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))[:8], nil
+}
+
+// hashFile writes a file's content to w; a symlink's target, not what it
+// points to, as git sees it.
+func hashFile(w io.Writer, path string) error {
+	fi, err := os.Lstat(path)
+	if err != nil {
+		return err
+	}
+	if fi.Mode()&os.ModeSymlink != 0 {
+		target, err := os.Readlink(path)
+		io.WriteString(w, target)
+		return err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, err = io.Copy(w, f)
+	return err
 }
 
 // noGit is the Info of sources outside git.

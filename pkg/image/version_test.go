@@ -93,12 +93,59 @@ func TestVersionGit(t *testing.T) {
 			want := Info{Version: commit[:12], Commit: commit, Branch: tt.wantBranch, Dirty: tt.wantDirty,
 				Time: time.Date(2025, 3, 4, 5, 6, 7, 0, time.UTC)}
 			if tt.wantDirty {
-				want.Version += "-dirty"
+				if !dirtyVersion.MatchString(info.Version) {
+					t.Errorf("Version = %q, want %s-dirty-<8 hex>", info.Version, commit[:12])
+				}
+				want.Version = info.Version
 			}
 			if info != want {
 				t.Errorf("Version() = %+v\nwant %+v", info, want)
 			}
 		})
+	}
+}
+
+var dirtyVersion = regexp.MustCompile(`^[0-9a-f]{12}-dirty-[0-9a-f]{8}$`)
+
+// TestVersionDirtyDigest: two differently-dirty trees of one commit have
+// two versions (issue 9: the second deploy reused the first's tag and
+// shipped nothing); the same changes give the same version.
+func TestVersionDirtyDigest(t *testing.T) {
+	gitEnv(t)
+	dir, _ := newRepo(t)
+	version := func() string {
+		t.Helper()
+		info, err := Version(context.Background(), filepath.Join(dir, "sub"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return info.Version
+	}
+	write := func(name, content string) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("main.go", "change A")
+	a := version()
+	if again := version(); again != a {
+		t.Errorf("same tree, two versions: %s then %s", a, again)
+	}
+	write("main.go", "change B")
+	b := version()
+	if a == b {
+		t.Errorf("change A and change B both give version %s", a)
+	}
+	run(t, dir, "add", "main.go")
+	if staged := version(); staged != b {
+		t.Errorf("staging change B changed the version: %s then %s", b, staged)
+	}
+	write("new.go", "one")
+	u1 := version()
+	write("new.go", "two")
+	if u2 := version(); u1 == u2 || u1 == b {
+		t.Errorf("untracked file's content not in the version: %s, %s, %s", b, u1, u2)
 	}
 }
 

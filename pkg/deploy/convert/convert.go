@@ -21,7 +21,7 @@ type Options struct {
 	Project string
 	// Env is the environment ("staging"); "" gives a namespace without it.
 	Env string
-	// Version is the deployed version, e.g. "3f2a1c9" or "3f2a1c9-dirty".
+	// Version is the deployed version, e.g. "3f2a1c9" or "3f2a1c9-dirty-1a2b3c4d".
 	Version string
 	// Images maps a service to the image reference to run (resolved by the
 	// caller after build and push); a service missing here runs its compose
@@ -36,6 +36,12 @@ type Options struct {
 	// SecretData maps a secret's compose key to its content, read by the
 	// caller from the secret's file or environment variable.
 	SecretData map[string][]byte
+	// SecretKey keys the hash of a secret's content that ends its swarm
+	// name (HMAC-SHA-256), so that the name, which travels in logs and
+	// specs, is no oracle to guess the value with. Random per env and
+	// kept in the cluster by the caller; required when a secret is
+	// created.
+	SecretKey []byte
 	// ConfigData is SecretData for configs; a config missing here uses its
 	// compose `content`.
 	ConfigData map[string][]byte

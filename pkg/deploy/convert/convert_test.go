@@ -2,9 +2,12 @@ package convert_test
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"os"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -114,6 +117,33 @@ func TestNanoCPUs(t *testing.T) {
 		if got != want {
 			t.Errorf("cpus %s: NanoCPUs = %d, want %d", cpus, got, want)
 		}
+	}
+}
+
+// TestSecretNamesAreKeyed: a secret's name is no oracle for its value
+// (issue 9: it ended with an unsalted SHA-256 of it): another env's key
+// gives another name, and the name is not the plain hash's.
+func TestSecretNamesAreKeyed(t *testing.T) {
+	const in = "services:\n  web:\n    image: a\n    secrets: [pw]\nsecrets:\n  pw:\n    file: ./pw\n"
+	name := func(key string) string {
+		st := mustConvert(t, in, opts(func(o *convert.Options) {
+			o.SecretData, o.SecretKey = map[string][]byte{"pw": []byte("hunter2")}, []byte(key)
+		}))
+		return st.Secrets[0].Name
+	}
+	a, b := name("key of one env"), name("key of another")
+	if a == b {
+		t.Errorf("two keys, one name %q", a)
+	}
+	sum := sha256.Sum256([]byte("hunter2"))
+	if plain := hex.EncodeToString(sum[:])[:8]; strings.HasSuffix(a, plain) || strings.HasSuffix(b, plain) {
+		t.Errorf("names %q, %q end with the plain SHA-256 of the value", a, b)
+	}
+	_, err := convertYAML(t, in, opts(func(o *convert.Options) {
+		o.SecretData, o.SecretKey = map[string][]byte{"pw": []byte("hunter2")}, nil
+	}))
+	if err == nil || !strings.Contains(err.Error(), "no key") {
+		t.Errorf("no key: err = %v, want an error", err)
 	}
 }
 

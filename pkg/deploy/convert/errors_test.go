@@ -69,7 +69,7 @@ func TestConvertErrors(t *testing.T) {
 		{"secret name too long", "services:\n  web:\n    image: a\n    secrets: [a_very_long_secret_name_that_will_not_fit_in_swarm]\nsecrets:\n  a_very_long_secret_name_that_will_not_fit_in_swarm:\n    file: ./x\n",
 			func(o *convert.Options) {
 				o.SecretData = map[string][]byte{"a_very_long_secret_name_that_will_not_fit_in_swarm": []byte("x")}
-			}, `swarm name "shop-staging_a_very_long_secret_name_that_will_not_fit_in_swarm_2d711642" is invalid`},
+			}, `swarm name "shop-staging_a_very_long_secret_name_that_will_not_fit_in_swarm_96c25024" is invalid`},
 		{"service name too long", "services:\n  a-service-name-long-enough-to-overflow-a-dns-label-xxxxxx:\n    image: a\n",
 			nil, `swarm name "shop-staging_a-service-name-long-enough-to-overflow-a-dns-label-xxxxxx" is invalid`},
 		{"service name with a dot", "services:\n  web.v2:\n    image: a\n",

@@ -2,6 +2,7 @@ package convert
 
 import (
 	"cmp"
+	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -92,8 +93,11 @@ func (c *converter) fileObjects(kind string, defs map[string]types.FileObjectCon
 		if len(content) == 0 {
 			return nil, nil, fmt.Errorf("%s %q is empty (%s): swarm refuses empty %ss", kind, key, source(def), kind)
 		}
-		sum := sha256.Sum256(content)
-		name := c.ns + "_" + key + "_" + hex.EncodeToString(sum[:])[:8]
+		digest, err := c.contentDigest(kind, key, content)
+		if err != nil {
+			return nil, nil, err
+		}
+		name := c.ns + "_" + key + "_" + digest
 		if len(name) > 64 || !validObjectName.MatchString(name) {
 			return nil, nil, fmt.Errorf("%s %q: swarm name %q is invalid: at most 64 of [a-zA-Z0-9-_.]; shorten the project, environment or %s name", kind, key, name, kind)
 		}
@@ -106,6 +110,23 @@ func (c *converter) fileObjects(kind string, defs map[string]types.FileObjectCon
 	}
 	slices.SortFunc(objs, func(a, b fileObject) int { return strings.Compare(a.annotations.Name, b.annotations.Name) })
 	return names, objs, nil
+}
+
+// contentDigest is the 8 hex digits that end an object's name and change
+// with its content: a config's SHA-256, a secret's HMAC under the env's
+// key (a plain hash of a secret would let anyone who sees the name test
+// guesses of the value).
+func (c *converter) contentDigest(kind, key string, content []byte) (string, error) {
+	if kind != "secret" {
+		sum := sha256.Sum256(content)
+		return hex.EncodeToString(sum[:])[:8], nil
+	}
+	if len(c.o.SecretKey) == 0 {
+		return "", fmt.Errorf("secret %q: no key to name it with (Options.SecretKey)", key)
+	}
+	mac := hmac.New(sha256.New, c.o.SecretKey)
+	mac.Write(content)
+	return hex.EncodeToString(mac.Sum(nil))[:8], nil
 }
 
 // source says where compose reads a secret or config from, for messages.

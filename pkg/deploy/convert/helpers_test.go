@@ -33,7 +33,7 @@ func load(t *testing.T, yaml string) *types.Project {
 // opts returns the options of a test: project shop, environment staging,
 // a version, a deployer and a time, changed by edit.
 func opts(edit func(*convert.Options)) convert.Options {
-	o := convert.Options{Project: "shop", Env: "staging", Version: "3f2a1c9", DeployedBy: "ci", Now: now}
+	o := convert.Options{Project: "shop", Env: "staging", Version: "3f2a1c9", DeployedBy: "ci", Now: now, SecretKey: []byte("test key")}
 	if edit != nil {
 		edit(&o)
 	}
