@@ -94,8 +94,14 @@ func allConverged(ctx context.Context, api SwarmAPI, targets []Target) bool {
 // ends, asked of swarm for an interrupted one.
 func record(ctx context.Context, api SwarmAPI, o Options, res *Result, err error, start time.Time, st *convert.Stack, targets []Target) *Record {
 	r := &Record{Namespace: res.Namespace, Kind: "deploy", Version: res.Version, Previous: res.Previous, By: whoami(),
-		At: start.UTC(), Duration: time.Since(start).Round(time.Millisecond).String(),
-		Services: redactSpecs(st.Services, sensitiveValues(st, o.Env))}
+		At: start.UTC(), Duration: time.Since(start).Round(time.Millisecond).String()}
+	specs, rerr := redactSpecs(st.Services, sensitiveValues(st, o.Env))
+	if rerr != nil {
+		// Never the unredacted specs: a rollback to this version will
+		// say it has nothing to re-apply.
+		fmt.Fprintf(o.Out, "warning: the history keeps no service specs of %s: %v\n", res.Version, rerr)
+	}
+	r.Services = specs
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
 	defer cancel()
 	r.Result, r.Message = outcome(err, func() bool { return allConverged(rctx, api, targets) })

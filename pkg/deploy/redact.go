@@ -70,10 +70,16 @@ func sensitiveValues(st *convert.Stack, env *config.Environment) []string {
 
 // redactSpecs returns copies of specs with the secret values replaced by
 // Redacted.
-func redactSpecs(specs []swarm.ServiceSpec, values []string) []swarm.ServiceSpec {
+// A spec that cannot be copied is an error: the original is never
+// recorded in its place.
+func redactSpecs(specs []swarm.ServiceSpec, values []string) ([]swarm.ServiceSpec, error) {
 	out := make([]swarm.ServiceSpec, len(specs))
 	for i, s := range specs {
-		out[i] = deepCopy(s)
+		c, err := deepCopy(s)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = c
 		out[i].Labels = redactLabels(out[i].Labels, values)
 		cs := out[i].TaskTemplate.ContainerSpec
 		if cs == nil {
@@ -97,7 +103,7 @@ func redactSpecs(specs []swarm.ServiceSpec, values []string) []swarm.ServiceSpec
 			cut(cs.Healthcheck.Test)
 		}
 	}
-	return out
+	return out, nil
 }
 
 func redactLabels(l map[string]string, values []string) map[string]string {
@@ -131,14 +137,14 @@ func cutValues(s string, values []string) string {
 }
 
 // deepCopy copies a spec through JSON: specs are trees of pointers.
-func deepCopy(s swarm.ServiceSpec) swarm.ServiceSpec {
+func deepCopy(s swarm.ServiceSpec) (swarm.ServiceSpec, error) {
 	var c swarm.ServiceSpec
 	b, err := json.Marshal(s)
 	if err == nil {
 		err = json.Unmarshal(b, &c)
 	}
 	if err != nil {
-		panic(fmt.Sprintf("copy service spec %s: %v", s.Name, err))
+		return c, fmt.Errorf("copy service spec %s: %w", s.Name, err)
 	}
-	return c
+	return c, nil
 }

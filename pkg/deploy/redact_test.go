@@ -40,7 +40,10 @@ func TestRedactSpecs(t *testing.T) {
 		[]string{"API_TOKEN=" + token, "DATABASE_URL=postgres://app:" + pw + "@db/app", "PORT=8080", "COPY=" + secretFile},
 		[]string{"--db-pass", pw}, map[string]string{"vendor.password": "x", "team": "web"})}
 	before, _ := json.Marshal(in)
-	got := redactSpecs(in, values)
+	got, err := redactSpecs(in, values)
+	if err != nil {
+		t.Fatal(err)
+	}
 	after, _ := json.Marshal(in)
 	if string(before) != string(after) {
 		t.Error("redactSpecs changed its input: the services must keep their values")

@@ -15,7 +15,11 @@ import (
 func unredact(recorded []swarm.ServiceSpec, running []swarm.Service) ([]swarm.ServiceSpec, error) {
 	out := make([]swarm.ServiceSpec, len(recorded))
 	for i, s := range recorded {
-		out[i] = deepCopy(s)
+		c, err := deepCopy(s)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = c
 		j := slices.IndexFunc(running, func(r swarm.Service) bool { return r.Spec.Name == s.Name })
 		var cur swarm.ServiceSpec
 		if j >= 0 {
