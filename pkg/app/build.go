@@ -75,7 +75,7 @@ func loadCompose(ctx context.Context, p *Project) (*types.Project, error) {
 	if err != nil || path == "" {
 		return nil, err
 	}
-	return compose.Load(ctx, compose.LoadOptions{Dir: p.Config.Root, Name: p.Config.Name})
+	return compose.Load(ctx, composeOptions(compose.Build, p.Config.Root, p.Config.Name))
 }
 
 func buildComposeImages(ctx context.Context, opts *VerbOptions, p *Project, proj *types.Project) error {

@@ -82,6 +82,7 @@ func runDeploy(ctx context.Context, opts *DeployOptions) error {
 	if do.Upgrade, err = hook(t.Project, "upgrade"); err != nil {
 		return err
 	}
+	do.Environ = hostVars()
 	start := time.Now()
 	res, err := opts.Deploy(ctx, do)
 	cs := opts.IO.ColorScheme()

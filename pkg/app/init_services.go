@@ -12,7 +12,6 @@ import (
 
 	"github.com/gazr-io/gazr/pkg/compose"
 	"github.com/gazr-io/gazr/pkg/container"
-	"github.com/gazr-io/gazr/pkg/sidecar"
 )
 
 // This file is where gazr init and gazr doctor meet the sidecar services
@@ -23,7 +22,7 @@ import (
 // override, .env and COMPOSE_PROFILES, as sidecars see it); nil when the
 // project has none.
 func devCompose(ctx context.Context, p *Project) (*types.Project, error) {
-	proj, err := sidecar.Load(ctx, p.Config.Root, p.Config.Name)
+	proj, err := compose.Load(ctx, composeOptions(compose.Dev, p.Config.Root, p.Config.Name))
 	if errors.Is(err, compose.ErrNotFound) {
 		return nil, nil
 	}

@@ -58,7 +58,7 @@ func runRun(ctx context.Context, opts *RunOptions) error {
 	if p.Config.Verbs["run"] != nil {
 		return opts.stepOnly(ctx, "[verbs.run] in "+p.Config.Path)
 	}
-	proj, err := sidecar.Load(ctx, p.Config.Root, p.Config.Name)
+	proj, err := compose.Load(ctx, composeOptions(compose.Dev, p.Config.Root, p.Config.Name))
 	if errors.Is(err, compose.ErrNotFound) {
 		return opts.stepOnly(ctx, "no compose file")
 	}

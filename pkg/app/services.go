@@ -40,7 +40,8 @@ func stepExit(err error) error {
 // runner are the runner's options of a verb: the sidecar services are
 // started by the project's manager, reporting on stderr.
 func (opts *VerbOptions) runner() *runner.Options {
-	return &runner.Options{IO: opts.IO, Engine: opts.Engine, Jobs: opts.Jobs, Force: opts.Force,
+	vars, profiles := hostEnv()
+	return &runner.Options{IO: opts.IO, Engine: opts.Engine, Jobs: opts.Jobs, Force: opts.Force, Environ: vars, Profiles: profiles,
 		Services: func(ctx context.Context, project string) (runner.Services, error) {
 			api, err := opts.Services(ctx)
 			if err != nil {

@@ -1,6 +1,6 @@
-// Package compose loads a project's compose file, plus the override of the
-// environment being deployed, into a compose-go project: the deploy
-// descriptor of `gazr deploy`.
+// Package compose loads a project's compose files into a compose-go
+// project, in one of three modes (Dev, Build, Deploy) that decide which
+// files are read; the variables and profiles are passed in by the caller.
 package compose
 
 import (
@@ -24,7 +24,7 @@ import (
 var FileNames = []string{"compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"}
 
 // OverrideNames are the names of the development override, in the order
-// Load tries them when LoadOptions.Override is set.
+// a Dev load tries them.
 var OverrideNames = []string{"compose.override.yaml", "compose.override.yml", "docker-compose.override.yaml", "docker-compose.override.yml"}
 
 // ErrNotFound is wrapped by the error Load returns when the project
@@ -33,27 +33,25 @@ var ErrNotFound = errors.New("no compose file")
 
 // LoadOptions drive Load.
 type LoadOptions struct {
+	// Mode decides which files are read (see Build, Dev, Deploy); the zero
+	// Mode is Build.
+	Mode Mode
 	// Dir is the project root, where the compose files and .env are.
 	Dir string
-	// Env is the deploy environment: when set, compose.<Env>.yaml (or .yml)
-	// in Dir, if present, is applied over the main file. "" loads the main
-	// file alone. compose.override.yaml is applied only with Override: it
-	// usually holds development settings (source bind mounts), which a
-	// deploy leaves out, as `docker stack` does.
+	// Env is the deploy environment of a Deploy load: compose.<Env>.yaml
+	// (or .yml) in Dir, if present, is applied over the main file. Other
+	// modes refuse it.
 	Env string
-	// Override applies the main file's development override, as docker
-	// compose does by default: the first of OverrideNames present in Dir.
-	// Sidecar services and `gazr run` set it; deploys do not.
-	Override bool
 	// Name is the compose project name; "" lets compose-go pick one (the
 	// top-level `name`, else the directory name).
 	Name string
-	// Profiles are the profiles to enable; services with other profiles are
-	// left out. With none, only services without profiles are loaded.
+	// Profiles are the profiles a Dev load enables; services with other
+	// profiles are left out, and with none only services without profiles
+	// are loaded. Other modes refuse them.
 	Profiles []string
-	// Environ holds the variables for interpolation. Nil means the process
-	// environment. Either way, Dir/.env adds the variables it defines that
-	// Environ lacks (Environ wins, as with docker compose).
+	// Environ holds the variables for interpolation, and nothing else is
+	// looked up: nil means none. Dir/.env adds the variables it defines
+	// that Environ lacks (Environ wins, as with docker compose).
 	Environ map[string]string
 }
 
@@ -67,12 +65,16 @@ func Find(dir string) (string, error) {
 	return findFirst(dir, FileNames)
 }
 
-// Load reads the compose project in opts.Dir: the main file, the override of
-// opts.Env when it exists, .env, interpolation, profiles, and compose-go's
+// Load reads the compose project in opts.Dir as opts.Mode says: the main
+// file, the development override (Dev) or the environment's file (Deploy),
+// .env, interpolation from opts.Environ, profiles (Dev), and compose-go's
 // schema and consistency checks. A problem in a file (compose or .env)
 // comes out as a *Error (path:line: message, on one line); a missing main
 // file as an error wrapping ErrNotFound that lists the names looked for.
 func Load(ctx context.Context, opts LoadOptions) (*types.Project, error) {
+	if err := opts.check(); err != nil {
+		return nil, err
+	}
 	dir, err := filepath.Abs(opts.Dir)
 	if err != nil {
 		return nil, err
@@ -80,18 +82,20 @@ func Load(ctx context.Context, opts LoadOptions) (*types.Project, error) {
 	if opts.Name != loader.NormalizeProjectName(opts.Name) {
 		return nil, loader.InvalidProjectNameErr(opts.Name)
 	}
-	files, err := composeFiles(dir, opts.Env)
+	files, err := composeFiles(dir, opts)
 	if err != nil {
 		return nil, err
 	}
-	if opts.Override {
-		override, err := findFirst(dir, OverrideNames)
-		if err != nil {
-			return nil, err
-		}
-		if override != "" {
-			files = append(files[:1:1], append([]string{override}, files[1:]...)...)
-		}
+	dotenv, err := findFirst(dir, []string{".env"})
+	if err != nil {
+		return nil, err
+	}
+	// .env is named when it exists, rather than left to compose-go's
+	// default, which would consult the process environment
+	// (COMPOSE_DISABLE_ENV_FILE).
+	var envFiles []string
+	if dotenv != "" {
+		envFiles = []string{dotenv}
 	}
 	if err := checkFiles(files, filepath.Join(dir, ".env")); err != nil {
 		return nil, err
@@ -100,7 +104,7 @@ func Load(ctx context.Context, opts LoadOptions) (*types.Project, error) {
 		cli.WithWorkingDirectory(dir),
 		cli.WithName(opts.Name),
 		cli.WithEnv(environ(opts.Environ)),
-		cli.WithEnvFiles(),
+		cli.WithEnvFiles(envFiles...),
 		cli.WithDotEnv,
 		cli.WithProfiles(opts.Profiles),
 	)
@@ -115,9 +119,10 @@ func Load(ctx context.Context, opts LoadOptions) (*types.Project, error) {
 	return p, nil
 }
 
-// composeFiles lists the main compose file of dir and, when env is set and
-// has one, its override.
-func composeFiles(dir, env string) ([]string, error) {
+// composeFiles lists the files opts.Mode reads in dir, in the order they
+// apply: the main file, then the development override (Dev) or the
+// environment's file (Deploy) when it exists.
+func composeFiles(dir string, opts LoadOptions) ([]string, error) {
 	main, err := findFirst(dir, FileNames)
 	if err != nil {
 		return nil, err
@@ -125,13 +130,16 @@ func composeFiles(dir, env string) ([]string, error) {
 	if main == "" {
 		return nil, fmt.Errorf("%w in %s (looked for %s)", ErrNotFound, dir, strings.Join(FileNames, ", "))
 	}
-	if env == "" {
+	var names []string
+	switch opts.Mode {
+	case Dev:
+		names = OverrideNames
+	case Deploy:
+		names = []string{"compose." + opts.Env + ".yaml", "compose." + opts.Env + ".yml"}
+	default:
 		return []string{main}, nil
 	}
-	if env == "." || env == ".." || strings.ContainsAny(env, `/\`) {
-		return nil, fmt.Errorf("invalid environment name %q: it names a file compose.<env>.yaml", env)
-	}
-	override, err := findFirst(dir, []string{"compose." + env + ".yaml", "compose." + env + ".yml"})
+	override, err := findFirst(dir, names)
 	if err != nil || override == "" {
 		return []string{main}, err
 	}
@@ -156,9 +164,6 @@ func findFirst(dir string, names []string) (string, error) {
 // environ renders the interpolation variables as KEY=VALUE, sorted so that
 // the load does not depend on map order.
 func environ(env map[string]string) []string {
-	if env == nil {
-		return os.Environ()
-	}
 	out := make([]string, 0, len(env))
 	for _, k := range slices.Sorted(maps.Keys(env)) {
 		out = append(out, k+"="+env[k])

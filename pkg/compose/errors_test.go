@@ -17,7 +17,8 @@ func TestLoadErrors(t *testing.T) {
 	tests := []struct {
 		name    string
 		files   map[string]string
-		env     string
+		env     string // a Deploy load when set
+		mode    compose.Mode
 		path    string // file the error names
 		line    int
 		msg     string // substring of Msg
@@ -73,6 +74,13 @@ func TestLoadErrors(t *testing.T) {
 			path: "compose.staging.yaml", line: 4, msg: `services.web.deploy: unknown key "replica"`,
 		},
 		{
+			name: "error in the development override",
+			files: map[string]string{"compose.yaml": "services:\n  web:\n    image: nginx\n",
+				"compose.override.yaml": "services:\n  web:\n    volumes: .:/src\n"},
+			mode: compose.Dev,
+			path: "compose.override.yaml", line: 3, msg: "services.web.volumes must be an array",
+		},
+		{
 			name:    "interpolation",
 			files:   map[string]string{"compose.yaml": "services:\n  web:\n    image: nginx\n    deploy:\n      replicas: ${N}\n"},
 			environ: map[string]string{"N": "two"},
@@ -108,7 +116,10 @@ func TestLoadErrors(t *testing.T) {
 			if environ == nil {
 				environ = map[string]string{}
 			}
-			_, err := compose.Load(context.Background(), compose.LoadOptions{Dir: dir, Env: tt.env, Name: "shop", Environ: environ})
+			if tt.env != "" {
+				tt.mode = compose.Deploy
+			}
+			_, err := compose.Load(context.Background(), compose.LoadOptions{Mode: tt.mode, Dir: dir, Env: tt.env, Name: "shop", Environ: environ})
 			var ce *compose.Error
 			if !errors.As(err, &ce) {
 				t.Fatalf("err = %v (%T), want a *compose.Error", err, err)

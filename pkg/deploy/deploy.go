@@ -35,6 +35,11 @@ type Options struct {
 	Backup, Upgrade *Hook
 	// EdgeImage runs the env's edge proxy; default edge.DefaultImage.
 	EdgeImage string
+	// Environ holds the caller's variables for the compose interpolation
+	// (gazr deploy passes its process environment); the env's [env.X].vars
+	// go over them. Nil means none: the deploy never reads the process
+	// environment for them itself.
+	Environ map[string]string
 }
 
 // Hook is a one-off job run during a deploy with the new version's image.
@@ -63,7 +68,7 @@ func Namespace(project, env string) string { return project + "-" + env }
 // record → edge.
 func Deploy(ctx context.Context, o Options) (*Result, error) {
 	start := time.Now()
-	proj, err := compose.Load(ctx, compose.LoadOptions{Dir: o.Config.Root, Env: o.Env.Name, Name: o.Config.Name, Environ: environ(o.Env)})
+	proj, err := compose.Load(ctx, compose.LoadOptions{Mode: compose.Deploy, Dir: o.Config.Root, Env: o.Env.Name, Name: o.Config.Name, Environ: variables(o.Environ, o.Env)})
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package deploy
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -17,24 +18,12 @@ import (
 	"github.com/gazr-io/gazr/pkg/deploy/convert"
 )
 
-// environ is the interpolation environment of the compose files: the
-// process's, then the env's vars.
-func environ(env *config.Environment) map[string]string {
-	if len(env.Vars) == 0 {
-		return nil
-	}
-	m := map[string]string{}
-	for _, kv := range os.Environ() {
-		for i := 0; i < len(kv); i++ {
-			if kv[i] == '=' {
-				m[kv[:i]] = kv[i+1:]
-				break
-			}
-		}
-	}
-	for k, v := range env.Vars {
-		m[k] = v
-	}
+// variables are the interpolation variables of the compose files: the
+// caller's (Options.Environ), with the env's [env.X].vars over them.
+func variables(caller map[string]string, env *config.Environment) map[string]string {
+	m := make(map[string]string, len(caller)+len(env.Vars))
+	maps.Copy(m, caller)
+	maps.Copy(m, env.Vars)
 	return m
 }
 

@@ -13,27 +13,6 @@ import (
 	"github.com/gazr-io/gazr/pkg/deploy/convert"
 )
 
-func TestEnviron(t *testing.T) {
-	t.Setenv("GAZR_TEST_FROM_PROCESS", "process")
-	t.Setenv("GAZR_TEST_OVERRIDDEN", "process")
-	t.Setenv("GAZR_TEST_WITH_EQUALS", "a=b=c")
-
-	if got := environ(&config.Environment{Name: "staging"}); got != nil {
-		t.Errorf("no vars: environ = %d entries, want nil (compose reads the process's own)", len(got))
-	}
-	got := environ(&config.Environment{Name: "staging", Vars: map[string]string{"GAZR_TEST_OVERRIDDEN": "env", "TAG": "v2"}})
-	for k, want := range map[string]string{
-		"GAZR_TEST_FROM_PROCESS": "process",
-		"GAZR_TEST_OVERRIDDEN":   "env",
-		"GAZR_TEST_WITH_EQUALS":  "a=b=c",
-		"TAG":                    "v2",
-	} {
-		if got[k] != want {
-			t.Errorf("environ[%s] = %q, want %q", k, got[k], want)
-		}
-	}
-}
-
 // stack is a converted stack of services named <ns>_<name>, web with a
 // memory limit of its own.
 func stack() *convert.Stack {

@@ -46,6 +46,13 @@ type Options struct {
 	Jobs int
 	// Force runs steps whose work is unchanged since their last success.
 	Force bool
+	// Environ and Profiles are what the compose file of the plan's
+	// services is loaded with (a compose.Dev load): the variables of its
+	// interpolation and the profiles it enables; nil means none. The
+	// caller reads them (gazr: its environment and COMPOSE_PROFILES), the
+	// runner never reads the process environment.
+	Environ  map[string]string
+	Profiles []string
 }
 
 // StepError is a step that ran and failed, already reported on stderr:
@@ -101,7 +108,7 @@ func Run(ctx context.Context, opts *Options, p *project.Project, pl *plan.Plan) 
 	// Bad service names fail the run before any step starts; the compose
 	// project loaded for that is the one the first step needing services
 	// starts.
-	proj, names, err := planCompose(ctx, p, pl)
+	proj, names, err := planCompose(ctx, opts, p, pl)
 	if err != nil {
 		return err
 	}

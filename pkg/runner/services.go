@@ -42,12 +42,12 @@ func upServices(ctx context.Context, opts *Options, pl *plan.Plan, proj *types.P
 // planCompose loads the compose project that defines the services the
 // plan's steps list, and checks their names, creating nothing; with no
 // services listed it returns no project and no names.
-func planCompose(ctx context.Context, p *project.Project, pl *plan.Plan) (*types.Project, []string, error) {
+func planCompose(ctx context.Context, opts *Options, p *project.Project, pl *plan.Plan) (*types.Project, []string, error) {
 	names := PlanServices(pl)
 	if len(names) == 0 {
 		return nil, nil, nil
 	}
-	proj, err := sidecar.Load(ctx, pl.Root, pl.Project)
+	proj, err := compose.Load(ctx, compose.LoadOptions{Mode: compose.Dev, Dir: pl.Root, Name: pl.Project, Environ: opts.Environ, Profiles: opts.Profiles})
 	if errors.Is(err, compose.ErrNotFound) {
 		s := stepListing(pl, names[0])
 		return nil, nil, servicesError(p, pl, s, fmt.Sprintf(

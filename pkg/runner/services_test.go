@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/compose-spec/compose-go/v2/types"
+
+	"github.com/gazr-io/gazr/pkg/project"
 )
 
 // fakeServices counts the times the plan's sidecar services are started.
@@ -79,5 +81,33 @@ func TestRunUnknownServiceStartsNothing(t *testing.T) {
 	}
 	if ev := engine.Events(); len(ev) > 0 {
 		t.Errorf("the engine was used before the services were checked: %v", ev)
+	}
+}
+
+// TestPlanComposeVariablesPassed checks that the services' compose file is
+// interpolated from Options.Environ, not from the process environment.
+func TestPlanComposeVariablesPassed(t *testing.T) {
+	t.Setenv("PG_TAG", "from-process")
+	compose := "services:\n  db:\n    image: postgres:${PG_TAG:-15}\n  cache:\n    image: redis:7\n"
+	p := setup(t, map[string]string{".gazr.toml": servicesConfig, "compose.yaml": compose})
+	pl, err := p.Plan("test-unit", project.PlanOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name    string
+		environ map[string]string
+		want    string
+	}{
+		{"none passed", nil, "postgres:15"},
+		{"passed", map[string]string{"PG_TAG": "16"}, "postgres:16"},
+	} {
+		proj, _, err := planCompose(context.Background(), &Options{Environ: tt.environ}, p, pl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := proj.Services["db"].Image; got != tt.want {
+			t.Errorf("%s: db image = %q, want %q", tt.name, got, tt.want)
+		}
 	}
 }

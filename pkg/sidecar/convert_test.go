@@ -1,7 +1,6 @@
 package sidecar
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -29,7 +28,7 @@ func loadYAML(t *testing.T, yaml string, files map[string]string) *types.Project
 			t.Fatal(err)
 		}
 	}
-	p, err := Load(context.Background(), dir, "shop")
+	p, err := load(dir, "shop")
 	if err != nil {
 		t.Fatal(err)
 	}

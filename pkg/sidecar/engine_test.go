@@ -57,7 +57,7 @@ func (f *fixture) project(yaml string) *types.Project {
 	if err := os.WriteFile(filepath.Join(f.dir, "compose.yaml"), []byte(yaml), 0o644); err != nil {
 		f.t.Fatal(err)
 	}
-	p, err := Load(context.Background(), f.dir, f.m.Project)
+	p, err := load(f.dir, f.m.Project)
 	if err != nil {
 		f.t.Fatal(err)
 	}
