@@ -1,8 +1,12 @@
 package compose_test
 
 import (
+	"context"
+	"errors"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/gazr-io/gazr/pkg/compose"
@@ -58,5 +62,61 @@ func TestFind(t *testing.T) {
 				t.Errorf("Find = %q, want %q", got, want)
 			}
 		})
+	}
+}
+
+func TestHostEnv(t *testing.T) {
+	tests := []struct {
+		name     string
+		environ  []string
+		vars     map[string]string
+		profiles []string
+	}{
+		{"empty", nil, map[string]string{}, nil},
+		{"variables", []string{"A=1", "B=", "C=x=y"}, map[string]string{"A": "1", "B": "", "C": "x=y"}, nil},
+		{"malformed entries dropped", []string{"NOEQUALS", "=nokey", "D=4"}, map[string]string{"D": "4"}, nil},
+		{"last entry wins", []string{"A=1", "A=2"}, map[string]string{"A": "2"}, nil},
+		{"profiles", []string{"COMPOSE_PROFILES= debug, ,tools,"},
+			map[string]string{"COMPOSE_PROFILES": " debug, ,tools,"}, []string{"debug", "tools"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			vars, profiles := compose.HostEnv(tt.environ)
+			if len(vars) != len(tt.vars) {
+				t.Errorf("vars = %v, want %v", vars, tt.vars)
+			}
+			for k, v := range tt.vars {
+				if got, ok := vars[k]; !ok || got != v {
+					t.Errorf("vars[%s] = %q (%v), want %q", k, got, ok, v)
+				}
+			}
+			if !slices.Equal(profiles, tt.profiles) {
+				t.Errorf("profiles = %q, want %q", profiles, tt.profiles)
+			}
+		})
+	}
+}
+
+func TestLoadNoFile(t *testing.T) {
+	dir := tree(t, map[string]string{"README": "", "compose.override.yaml": devOverride})
+	for _, mode := range []compose.Mode{compose.Build, compose.Dev} {
+		_, err := compose.Load(context.Background(), compose.LoadOptions{Mode: mode, Dir: dir})
+		if !errors.Is(err, compose.ErrNotFound) {
+			t.Fatalf("%s: err = %v, want ErrNotFound", mode, err)
+		}
+		for _, want := range append([]string{dir}, compose.FileNames...) {
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("%s: error %q does not mention %q", mode, err, want)
+			}
+		}
+	}
+}
+
+func TestLoadInvalidName(t *testing.T) {
+	dir := tree(t, map[string]string{"compose.yaml": base})
+	_, err := compose.Load(context.Background(), compose.LoadOptions{Dir: dir, Name: "My Shop"})
+	var ce *compose.Error
+	if err == nil || errors.As(err, &ce) || !strings.Contains(err.Error(), `invalid project name "My Shop"`) {
+		t.Errorf("err = %v, want an invalid project name not blamed on a file", err)
 	}
 }
