@@ -57,7 +57,7 @@ func TestLoadConvention(t *testing.T) {
 		want         string // convention name; "" for none
 		wantErr      string
 	}{
-		{name: "detected", files: map[string]string{"go.mod": "module x\n"}, want: "go"},
+		{name: "detected", config: "name = \"x\"\n", files: map[string]string{"go.mod": "module x\n"}, want: "go"},
 		{name: "none", config: "convention = \"none\"\n", files: map[string]string{"go.mod": "module x\n"}},
 		{name: "named", config: "convention = \"go\"\n", want: "go"},
 		{name: "unknown, at its position", config: "name = \"x\"\nconvention = \"gopher\"\n", wantErr: ".gazr.toml:2:"},
