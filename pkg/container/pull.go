@@ -12,6 +12,7 @@ import (
 	"github.com/moby/moby/client"
 
 	"github.com/gazr-io/gazr/pkg/plan"
+	"github.com/gazr-io/gazr/pkg/registryauth"
 )
 
 // pull pulls a step's missing image.
@@ -33,8 +34,13 @@ const PullProgressEvery = 2 * time.Second
 // goes there whenever a layer completes or PullProgressEvery has passed
 // (layers done, bytes downloaded), so that a long pull shows it is moving.
 // The error is the engine's, shortened to its most specific part.
+// Credentials come from the docker config, as for `docker pull`.
 func Pull(ctx context.Context, api ImagePuller, ref string, progress io.Writer) error {
-	resp, err := api.ImagePull(ctx, ref, client.ImagePullOptions{})
+	auth, err := registryauth.ForImage(ref)
+	if err != nil {
+		return err
+	}
+	resp, err := api.ImagePull(ctx, ref, client.ImagePullOptions{RegistryAuth: auth})
 	if err != nil {
 		return trimEngineError(err)
 	}

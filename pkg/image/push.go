@@ -23,7 +23,7 @@ var statusDigest = regexp.MustCompile(`digest: (sha256:[0-9a-f]{64})`)
 
 // Push pushes ref (a tagged reference, see Ref) from the engine to its
 // registry and returns the digest of the pushed manifest ("sha256:…").
-// auth is the X-Registry-Auth value (see deploy.EncodeAuth); "" pushes
+// auth is the X-Registry-Auth value (see registryauth.ForHost); "" pushes
 // anonymously.
 //
 // Progress, to progress (nil discards it), is one line per layer when it

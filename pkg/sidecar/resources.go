@@ -13,6 +13,7 @@ import (
 	"github.com/moby/moby/client"
 
 	"github.com/gazr-io/gazr/pkg/container"
+	"github.com/gazr-io/gazr/pkg/registryauth"
 )
 
 // ensureNetwork returns the project's network, creating it when missing;
@@ -132,10 +133,15 @@ func (m *Manager) imageOf(ctx context.Context, p *types.Project, svc types.Servi
 }
 
 // pull pulls a missing image; the engine reports failures inside the
-// progress stream, which Wait reads to its end.
+// progress stream, which Wait reads to its end. Credentials come from the
+// docker config, as for `docker pull`.
 func (m *Manager) pull(ctx context.Context, service, ref string) error {
 	fmt.Fprintf(m.out(), "%s pull %s for %s\n", m.Color.Cyan("▶"), ref, service)
-	resp, err := m.API.ImagePull(ctx, ref, client.ImagePullOptions{})
+	auth, err := registryauth.ForImage(ref)
+	if err != nil {
+		return &ImageError{Image: ref, Service: service, Err: err}
+	}
+	resp, err := m.API.ImagePull(ctx, ref, client.ImagePullOptions{RegistryAuth: auth})
 	if err == nil {
 		err = resp.Wait(ctx)
 	}

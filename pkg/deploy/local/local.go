@@ -13,6 +13,7 @@ import (
 
 	"github.com/gazr-io/gazr/pkg/config"
 	"github.com/gazr-io/gazr/pkg/deploy"
+	"github.com/gazr-io/gazr/pkg/registryauth"
 )
 
 // Backend is the local backend.
@@ -110,7 +111,7 @@ func (b *Backend) Registry(ctx context.Context) (deploy.Registry, error) {
 	if b.env.Registry == "" {
 		return deploy.Registry{}, nil
 	}
-	auth, err := deploy.RegistryAuthFromDockerConfig(b.env.Registry)
+	auth, err := registryauth.ForHost(b.env.Registry)
 	if err != nil {
 		return deploy.Registry{}, err
 	}
