@@ -1,9 +1,10 @@
 package config
 
 import (
-	"path"
 	"slices"
 	"strings"
+
+	"github.com/bmatcuk/doublestar/v4"
 )
 
 // checkDeps reports the first cycle in the verbs' deps as an error at the
@@ -54,7 +55,8 @@ func (d *decoder) checkDeps(verbs map[string]*Verb) error {
 
 // CheckGlob returns why pattern is not a valid sources/generates glob, or
 // "" when it is: slash-separated, relative to the project root, inside it,
-// and well-formed for path.Match, with "**" only as a whole segment.
+// and well-formed in doublestar's language (the one fingerprint matches
+// with: "{a,b}", "[!x]"), with "**" only as a whole segment.
 func CheckGlob(pattern string) string {
 	switch {
 	case strings.TrimSpace(pattern) == "":
@@ -69,9 +71,9 @@ func CheckGlob(pattern string) string {
 		if strings.Contains(seg, "**") && seg != "**" {
 			return `uses "**" inside a name; "**" must be a whole path segment ("src/**/*.go")`
 		}
-		if _, err := path.Match(seg, ""); err != nil {
-			return "is not a valid glob: " + err.Error()
-		}
+	}
+	if !doublestar.ValidatePattern(pattern) {
+		return `is not a valid glob: a "[" or "{" is not closed`
 	}
 	return ""
 }

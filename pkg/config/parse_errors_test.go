@@ -41,6 +41,11 @@ func TestParseErrors(t *testing.T) {
 		{"unknown verb key in an inline table", "[verbs]\nbuild = { run = \"x\", imgae = \"y\" }\n", `.gazr.toml:2:22: unknown key "imgae" in verbs.build; did you mean "image"?`},
 		{"unknown key after a multi-line string holding key text", "[verbs.test-unit]\nrun = [\n  \"\"\"\n  rnu = 1\n  \"\"\",\n]\nrnu = 2\n", `.gazr.toml:7:1: unknown key "rnu" in verbs.test-unit; did you mean "run"?`},
 
+		// Globs, in doublestar's language.
+		{"sources with an unclosed brace", "[verbs.build]\nsources = [\"go.mod\", \"**/*.{go,mod\"]\n", `.gazr.toml:2:1: verbs.build.sources: "**/*.{go,mod" is not a valid glob: a "[" or "{" is not closed`},
+		{"generates with an unclosed class", "[verbs.build]\ngenerates = [\"bin/[!x\"]\n", `.gazr.toml:2:1: verbs.build.generates: "bin/[!x" is not a valid glob: a "[" or "{" is not closed`},
+		{"sources outside the project", "[verbs.build]\nsources = [\"../x/*.go\"]\n", `.gazr.toml:2:1: verbs.build.sources: "../x/*.go" must stay inside the project`},
+
 		// Wrong types.
 		{"run is an integer", "[verbs.test-unit]\nrun = 3\n", ".gazr.toml:2:1: verbs.test-unit.run must be a string or a list of strings, not an integer"},
 		{"run holds an integer", "[verbs.test-unit]\nrun = [1]\n", ".gazr.toml:2:1: verbs.test-unit.run[0] must be a string, not an integer"},

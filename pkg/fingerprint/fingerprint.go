@@ -34,6 +34,9 @@ type Verdict struct {
 	// Reason says why the verb must run ("src/main.go changed"); "" when
 	// Skip.
 	Reason string
+	// NoSources is true when Inputs.Sources matched no file: the verb's
+	// work then looks unchanged forever, which is rarely what was meant.
+	NoSources bool
 
 	taken    time.Time
 	settings map[string]string
@@ -50,6 +53,7 @@ func (s *Store) Check(verb string, in Inputs) (*Verdict, error) {
 	if v.src, err = scan(in.Root, in.Sources); err != nil {
 		return nil, fmt.Errorf("sources: %w", err)
 	}
+	v.NoSources = len(in.Sources) > 0 && len(v.src.stats) == 0
 	prev := v.prev
 	if prev == nil {
 		v.Reason = "no success recorded yet"

@@ -223,3 +223,29 @@ func TestRecentFilesAreVouchedForOnceOld(t *testing.T) {
 		t.Errorf("not skipped after the refresh: %s", v.Reason)
 	}
 }
+
+// TestNoSources: a sources list that matches nothing is reported, so that
+// the caller can warn; braces match (they once matched nothing).
+func TestNoSources(t *testing.T) {
+	root := t.TempDir()
+	write(t, root, "go.mod", "module x\n")
+	write(t, root, "pkg/a.go", "package a\n")
+	tests := []struct {
+		sources []string
+		want    bool
+	}{
+		{[]string{"**/*.{go,mod}"}, false},
+		{[]string{"**/*.rs"}, true},
+		{[]string{"**/*.rs", "go.mod"}, false},
+		{nil, false},
+	}
+	for _, tt := range tests {
+		v, err := (&Store{Dir: t.TempDir()}).Check("build", Inputs{Root: root, Sources: tt.sources})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v.NoSources != tt.want {
+			t.Errorf("sources %q: NoSources = %v, want %v", tt.sources, v.NoSources, tt.want)
+		}
+	}
+}

@@ -3,11 +3,14 @@ package fingerprint
 import (
 	"path"
 	"strings"
+
+	"github.com/bmatcuk/doublestar/v4"
 )
 
-// glob is a compiled sources/generates pattern: slash-separated segments,
-// each matched with path.Match, where a "**" segment matches any number of
-// directories (config.CheckGlob validated the syntax).
+// glob is a compiled sources/generates pattern in doublestar's language
+// (config.CheckGlob validated it): "**" matches any number of
+// directories, "{a,b}" alternatives, "[!x]" a negated class. Its segments
+// let the walk skip the directories no match can be under.
 type glob struct {
 	pattern string
 	segs    []string
@@ -22,10 +25,13 @@ func compile(patterns []string) []glob {
 	for _, p := range patterns {
 		g := glob{pattern: p, segs: strings.Split(path.Clean(p), "/")}
 		switch {
-		case !hasMeta(g.segs[0]) && len(g.segs) == 1 || !strings.ContainsAny(p, `*?[\`):
+		case !hasMeta(p):
 			g.literal = path.Clean(p)
 		case len(g.segs) == 2 && g.segs[0] == "**" && g.segs[1] != "**":
 			g.name = g.segs[1]
+		case splitsBraces(p):
+			// "{cmd,pkg/x}/*.go": a segment is not a pattern of its own.
+			g.segs = []string{"**"}
 		}
 		out = append(out, g)
 	}
@@ -51,35 +57,11 @@ func (g glob) match(rel string) bool {
 	case g.literal != "":
 		return rel == g.literal
 	case g.name != "":
-		ok, _ := path.Match(g.name, rel[strings.LastIndexByte(rel, '/')+1:])
+		ok, _ := doublestar.Match(g.name, rel[strings.LastIndexByte(rel, '/')+1:])
 		return ok
 	}
-	return matchSegs(g.segs, strings.Split(rel, "/"))
-}
-
-func matchSegs(pat, name []string) bool {
-	for len(pat) > 0 {
-		if pat[0] == "**" {
-			rest := pat[1:]
-			if len(rest) == 0 {
-				return true
-			}
-			for i := 0; i <= len(name); i++ {
-				if matchSegs(rest, name[i:]) {
-					return true
-				}
-			}
-			return false
-		}
-		if len(name) == 0 {
-			return false
-		}
-		if ok, _ := path.Match(pat[0], name[0]); !ok {
-			return false
-		}
-		pat, name = pat[1:], name[1:]
-	}
-	return len(name) == 0
+	ok, _ := doublestar.Match(path.Clean(g.pattern), rel)
+	return ok
 }
 
 // mayContain reports whether a directory (slash path, relative) can hold
@@ -99,11 +81,28 @@ func (g glob) mayContain(dir string) bool {
 		if i == len(g.segs)-1 {
 			return false // the last segment names files, and dir is deeper
 		}
-		if ok, _ := path.Match(seg, name[i]); !ok {
+		if ok, _ := doublestar.Match(seg, name[i]); !ok {
 			return false
 		}
 	}
 	return false
 }
 
-func hasMeta(s string) bool { return strings.ContainsAny(s, `*?[\`) }
+func hasMeta(s string) bool { return strings.ContainsAny(s, `*?[{\`) }
+
+// splitsBraces reports a "{…}" holding a slash, whose alternatives span
+// segments.
+func splitsBraces(p string) bool {
+	depth := 0
+	for _, c := range p {
+		switch {
+		case c == '{':
+			depth++
+		case c == '}' && depth > 0:
+			depth--
+		case c == '/' && depth > 0:
+			return true
+		}
+	}
+	return false
+}

@@ -25,6 +25,16 @@ func TestGlobMatch(t *testing.T) {
 		{"cmd/*/main.go", "cmd/gazr/main.go", true},
 		{"cmd/*/main.go", "cmd/gazr/x/main.go", false},
 		{"./lib/*.py", "lib/a.py", true},
+		{"**/*.{go,mod}", "go.mod", true},
+		{"**/*.{go,mod}", "pkg/x/a.go", true},
+		{"**/*.{go,mod}", "pkg/x/a.sum", false},
+		{"{cmd,pkg}/**/*.go", "pkg/a/b.go", true},
+		{"{cmd,pkg}/**/*.go", "internal/b.go", false},
+		{"{cmd/gazr,docs}/*.md", "cmd/gazr/README.md", true},
+		{"{cmd/gazr,docs}/*.md", "cmd/x/README.md", false},
+		{"*.[!c]", "a.h", true},
+		{"*.[!c]", "a.c", false},
+		{"*.[^c]", "a.c", false},
 	}
 	for _, tt := range tests {
 		g := compile([]string{tt.pattern})[0]
@@ -43,6 +53,8 @@ func TestGlobWalkScope(t *testing.T) {
 		{"*.go", ".", map[string]bool{".": true, "pkg": false}},
 		{"cmd/*/main.go", "cmd", map[string]bool{"cmd": true, "cmd/gazr": true, "cmd/gazr/x": false, "pkg": false}},
 		{"go.mod", ".", map[string]bool{"vendor": false}},
+		{"{cmd,pkg}/**/*.go", ".", map[string]bool{"cmd/x": true, "pkg": true, "docs": false}},
+		{"{cmd/gazr,docs}/*.md", ".", map[string]bool{"cmd/gazr": true, "internal": true}},
 	}
 	for _, tt := range tests {
 		g := compile([]string{tt.pattern})[0]

@@ -27,6 +27,10 @@ func (r *stepRun) check(ctx context.Context, s *plan.Step) (*fingerprint.Store, 
 		fmt.Fprintf(r.errOut, "gazr: warning: %s: cannot fingerprint its sources, running it: %v\n", s.Verb, err)
 		return nil, in, nil
 	}
+	if v.NoSources {
+		fmt.Fprintf(r.errOut, "gazr: warning: %s: sources %q match no file (%s); it is skipped whenever its settings are unchanged\n",
+			s.Verb, s.Sources.Values, s.Sources.Origin)
+	}
 	if r.opts.Force {
 		v.Skip, v.Reason = false, "--force"
 	}
