@@ -162,6 +162,11 @@ func TestSuggest(t *testing.T) {
 		{"first of equals", "ab", []string{"xb", "ax"}, "xb"},
 		{"no candidates", "image", nil, ""},
 		{"empty name", "", []string{"ab", "abc"}, "ab"},
+		{"transposition is one edit", "lnit", []string{"init", "lint"}, "lint"},
+		{"transposition wins a tie, whatever the order", "lnit", []string{"lint", "init"}, "lint"},
+		{"transposition in a short name", "tset", config.Verbs, "test"},
+		{"two transpositions", "tset-uint", config.Verbs, "test-unit"},
+		{"transposition at the end", "buidl", config.Verbs, "build"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
