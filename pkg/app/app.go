@@ -35,6 +35,12 @@ func Run(ctx context.Context, io *iostreams.IOStreams, args []string) error {
 	args, extra := splitExtraArgs(args)
 	f := newFactory(io, extra)
 	root := newRootCmd(f)
+	if help, dir := wantsRootHelp(args); help {
+		if dir != "" {
+			f.Dir = dir
+		}
+		describeRoot(f, root)
+	}
 	return root.Run(ctx, args)
 }
 
@@ -94,7 +100,7 @@ func newRootCmd(f *Factory) *cli.Command {
 		StopOnNthArg: new(int(1)),
 	}
 	root.Commands = append(root.Commands, verbCommands(f)...)
-	root.Commands = append(root.Commands, newCmdList(f), newCmdExplain(f), newCmdDoctor(f), newCmdNew(f))
+	root.Commands = append(root.Commands, newCmdList(f), newCmdExplain(f), newCmdDoctor(f), newCmdNew(f), newCmdHelp(f))
 	root.Commands = append(root.Commands, newCmdDeploy(f), newCmdStatus(f), newCmdRollback(f),
 		newCmdHistory(f), newCmdLogs(f), newCmdScale(f), newCmdUnlock(f))
 	for _, c := range root.Commands {

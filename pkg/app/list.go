@@ -44,9 +44,11 @@ func runList(_ context.Context, opts *ListOptions) error {
 		return err
 	}
 	w := tabwriter.NewWriter(opts.IO.Out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(w, "VERB\tRUNS\tIMAGE\tFROM")
+	verbs := append(slices.Clone(config.Verbs), projectVerbs(p, opts.Commands)...)
+	row := listRow(w, anyDescription(p, verbs))
+	row("VERB", "DESCRIPTION", "RUNS", "IMAGE", "FROM")
 	n := 0
-	for _, verb := range append(slices.Clone(config.Verbs), projectVerbs(p, opts.Commands)...) {
+	for _, verb := range verbs {
 		pl, err := p.Plan(verb, project.PlanOptions{})
 		if err != nil {
 			if _, ok := err.(*plan.NotDefinedError); ok {
@@ -55,16 +57,17 @@ func runList(_ context.Context, opts *ListOptions) error {
 			return err
 		}
 		n++
+		desc := iostreams.Truncate(iostreams.OneLine(verbDescription(p, verb)), 50)
 		s := pl.Steps[len(pl.Steps)-1]
 		if s.Verb != verb {
 			members := make([]string, len(pl.Steps))
 			for i, s := range pl.Steps {
 				members[i] = s.Verb
 			}
-			fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", verb, strings.Join(members, ", "), "-", "group")
+			row(verb, desc, strings.Join(members, ", "), "-", "group")
 			continue
 		}
-		runs := iostreams.Truncate(iostreams.OneLine(strings.Join(s.Commands, " && ")), 60)
+		runs := iostreams.Truncate(iostreams.OneLine(strings.Join(shownCommands(p, s), " && ")), 60)
 		if len(s.Deps) > 0 {
 			deps := make([]string, len(s.Deps))
 			for i, d := range s.Deps {
@@ -72,7 +75,7 @@ func runList(_ context.Context, opts *ListOptions) error {
 			}
 			runs += " (after " + strings.Join(deps, ", ") + ")"
 		}
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", verb, runs, s.Image.Value, s.CommandsOrigin)
+		row(verb, desc, runs, s.Image.Value, s.CommandsOrigin)
 	}
 	if err := w.Flush(); err != nil {
 		return err

@@ -3,10 +3,8 @@ package app
 import (
 	"context"
 	"errors"
-	"fmt"
 	"path/filepath"
 	"slices"
-	"strings"
 
 	"github.com/urfave/cli/v3"
 
@@ -48,16 +46,5 @@ func runProjectVerb(ctx context.Context, f *Factory, cmd *cli.Command) error {
 	if !slices.Contains(extra, name) {
 		return f.unknownCommand(name, extra)
 	}
-	opts := f.verbOptions(name)
-	opts.Project, opts.Args = func() (*Project, error) { return p, nil }, f.ExtraArgs
-	for _, a := range rest {
-		switch a {
-		case "--dry-run", "-n":
-			opts.DryRun = true
-		default:
-			return &UsageError{Err: fmt.Errorf("unexpected argument %q: pass arguments to the task after --, e.g. gazr %s -- %s",
-				a, name, strings.Join(rest, " "))}
-		}
-	}
-	return runVerb(ctx, opts)
+	return runProjectVerbCmd(ctx, f, p, name, rest)
 }

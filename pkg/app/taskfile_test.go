@@ -43,9 +43,9 @@ func TestListTaskfile(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := [][]string{
-		{"VERB", "RUNS", "IMAGE", "FROM"},
-		{"test", "/gazr/bin/gazr-task test --", "test/debian:x", "Taskfile.yml:3"},
-		{"lint", "/gazr/bin/gazr-task lint --", "test/debian:x", "Taskfile.yml:6"},
+		{"VERB", "DESCRIPTION", "RUNS", "IMAGE", "FROM"},
+		{"test", "unit tests", "task test", "test/debian:x", "Taskfile.yml:3"},
+		{"lint", "linters", "task lint", "test/debian:x", "Taskfile.yml:6"},
 	}
 	if got := rows(out.String()); !reflect.DeepEqual(got, want) {
 		t.Errorf("list =\n%s\nrows %q\nwant %q", out, got, want)

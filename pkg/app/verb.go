@@ -72,7 +72,13 @@ func verbCommands(f *Factory) []*cli.Command {
 }
 
 func newCmdVerb(f *Factory, verb string) *cli.Command {
-	opts := f.verbOptions(verb)
+	return verbCommand(f, f.verbOptions(verb))
+}
+
+// verbCommand is the command running opts.Verb, with the flags every verb
+// takes.
+func verbCommand(f *Factory, opts *VerbOptions) *cli.Command {
+	verb := opts.Verb
 	return &cli.Command{
 		Name:      verb,
 		Usage:     verbUsage[verb],
