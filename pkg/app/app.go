@@ -100,12 +100,15 @@ func newRootCmd(f *Factory) *cli.Command {
 		StopOnNthArg: new(int(1)),
 	}
 	root.Commands = append(root.Commands, verbCommands(f)...)
-	root.Commands = append(root.Commands, newCmdList(f), newCmdExplain(f), newCmdDoctor(f), newCmdNew(f), newCmdHelp(f))
+	root.Commands = append(root.Commands, newCmdList(f), newCmdExplain(f), newCmdDoctor(f), newCmdNew(f), newCmdHelp(f),
+		newCmdCompletion(f), newCmdComplete(f))
 	root.Commands = append(root.Commands, newCmdDeploy(f), newCmdStatus(f), newCmdRollback(f),
 		newCmdHistory(f), newCmdLogs(f), newCmdScale(f), newCmdUnlock(f))
 	for _, c := range root.Commands {
 		c.OnUsageError = usageError
-		f.commands = append(append(f.commands, c.Name), c.Aliases...)
+		if !c.Hidden { // __complete is for scripts: never suggested
+			f.commands = append(append(f.commands, c.Name), c.Aliases...)
+		}
 	}
 	cli.VersionPrinter = func(cmd *cli.Command) {
 		fmt.Fprintf(cmd.Root().Writer, "gazr version %s\n", cmd.Root().Version)

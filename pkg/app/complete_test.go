@@ -1,0 +1,130 @@
+package app
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// TestMain lets the test binary stand in for gazr, so that the completion
+// scripts can call it.
+func TestMain(m *testing.M) {
+	if os.Getenv("GAZR_TEST_BE_GAZR") == "1" {
+		os.Exit(Main(context.Background(), os.Args))
+	}
+	os.Exit(m.Run())
+}
+
+// completionProject has a Taskfile, deploy environments and services.
+var completionProject = map[string]string{
+	"Taskfile.yml": shopTaskfile,
+	".gazr.toml":   "[env.staging]\n[env.production]\n",
+	"compose.yaml": "services:\n  web:\n    image: nginx\n  db:\n    image: postgres\n",
+}
+
+func TestComplete(t *testing.T) {
+	dir := writeProject(t, completionProject)
+	tests := []struct {
+		words []string
+		want  []string
+	}{
+		{[]string{"te"}, []string{"test", "test-functional", "test-integration", "test-unit"}},
+		{[]string{"li"}, []string{"lint", "list"}}, // a task and a command
+		{[]string{"--no-color", "he"}, []string{"help"}},
+		{[]string{"--v"}, []string{"--version"}},
+		{[]string{"deploy", "--env", ""}, []string{"local", "production", "staging"}},
+		{[]string{"status", "-e", "st"}, []string{"staging"}},
+		{[]string{"deploy", "--d"}, []string{"--dry-run"}},
+		{[]string{"lint", "--f"}, []string{"--force"}},
+		{[]string{"explain", "l"}, []string{"lint"}},
+		{[]string{"explain", "lint", ""}, nil},
+		{[]string{"help", "dep"}, []string{"deploy"}},
+		{[]string{"new", "go"}, []string{"go-http"}},
+		{[]string{"run", ""}, []string{"db", "web"}},
+		{[]string{"scale", "--env", "staging", "w"}, []string{"web="}},
+		{[]string{"completion", ""}, []string{"bash", "fish", "zsh"}},
+		{[]string{"-C", ""}, nil}, // a directory: the shell's own completion
+		{[]string{"nosuch", ""}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.words, " "), func(t *testing.T) {
+			err, out, _ := run(t, append([]string{"-C", dir, "__complete"}, tt.words...)...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := strings.Fields(out)
+			if len(got) == 0 {
+				got = nil
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("complete %q = %q, want %q", tt.words, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestBashCompletion loads the bash script in bash and completes as a
+// user pressing TAB would.
+func TestBashCompletion(t *testing.T) {
+	bash, err := exec.LookPath("bash")
+	if err != nil {
+		t.Skip("no bash")
+	}
+	dir := writeProject(t, completionProject)
+	bin := t.TempDir()
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	wrapper := "#!/bin/sh\nGAZR_TEST_BE_GAZR=1 exec '" + self + "' \"$@\"\n"
+	if err := os.WriteFile(filepath.Join(bin, "gazr"), []byte(wrapper), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		line string
+		want []string
+	}{
+		{"gazr te", []string{"test", "test-functional", "test-integration", "test-unit"}},
+		{"gazr deploy --env ", []string{"local", "production", "staging"}},
+		{"gazr deploy --env pro", []string{"production"}},
+		{"gazr li", []string{"lint", "list"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.line, func(t *testing.T) {
+			// COMP_WORDS as bash splits the line; COMP_CWORD the last.
+			script := `source <(gazr completion bash) || exit 1
+COMP_LINE=$1; COMP_POINT=${#COMP_LINE}
+read -ra COMP_WORDS <<<"$COMP_LINE"; [[ $COMP_LINE == *" " ]] && COMP_WORDS+=("")
+COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+_gazr
+printf '%s\n' "${COMPREPLY[@]}"`
+			cmd := exec.Command(bash, "--norc", "--noprofile", "-c", script, "bash", tt.line)
+			cmd.Dir = dir
+			cmd.Env = append(os.Environ(), "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+			out, err := cmd.CombinedOutput()
+			if err != nil {
+				t.Fatalf("bash: %v\n%s", err, out)
+			}
+			if got := strings.Fields(string(out)); !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("%q<TAB> = %q, want %q", tt.line, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestCompletionScripts(t *testing.T) {
+	for _, shell := range []string{"bash", "zsh", "fish"} {
+		err, out, _ := run(t, "completion", shell)
+		if err != nil || !strings.Contains(out, "__complete") {
+			t.Errorf("gazr completion %s: err = %v, script calls no __complete:\n%s", shell, err, out)
+		}
+	}
+	err, _, _ := run(t, "completion", "tcsh")
+	if err == nil || !strings.Contains(err.Error(), `no completion for shell "tcsh"; known: bash, zsh, fish`) {
+		t.Errorf("gazr completion tcsh: err = %v", err)
+	}
+}
