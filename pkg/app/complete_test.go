@@ -21,9 +21,10 @@ func TestMain(m *testing.M) {
 
 // completionProject has a Taskfile, deploy environments and services.
 var completionProject = map[string]string{
-	"Taskfile.yml": shopTaskfile,
-	".gazr.toml":   "[env.staging]\n[env.production]\n",
-	"compose.yaml": "services:\n  web:\n    image: nginx\n  db:\n    image: postgres\n",
+	"Taskfile.yml":      shopTaskfile + "includes:\n  docs: ./docs\n",
+	"docs/Taskfile.yml": "version: '3'\ntasks:\n  serve: echo serve\n",
+	".gazr.toml":        "[env.staging]\n[env.production]\n",
+	"compose.yaml":      "services:\n  web:\n    image: nginx\n  db:\n    image: postgres\n",
 }
 
 func TestComplete(t *testing.T) {
@@ -85,24 +86,28 @@ func TestBashCompletion(t *testing.T) {
 		t.Fatal(err)
 	}
 	tests := []struct {
-		line string
-		want []string
+		line  string
+		words string // COMP_WORDS as bash splits the line, when not at spaces alone
+		want  []string
 	}{
-		{"gazr te", []string{"test", "test-functional", "test-integration", "test-unit"}},
-		{"gazr deploy --env ", []string{"local", "production", "staging"}},
-		{"gazr deploy --env pro", []string{"production"}},
-		{"gazr li", []string{"lint", "list"}},
+		{"gazr te", "", []string{"test", "test-functional", "test-integration", "test-unit"}},
+		{"gazr deploy --env ", "", []string{"local", "production", "staging"}},
+		{"gazr deploy --env pro", "", []string{"production"}},
+		{"gazr li", "", []string{"lint", "list"}},
+		// bash splits at ":": the reply completes the part after it.
+		{"gazr docs:se", "gazr docs : se", []string{"serve"}},
+		{"gazr docs:", "gazr docs :", []string{"serve"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.line, func(t *testing.T) {
 			// COMP_WORDS as bash splits the line; COMP_CWORD the last.
 			script := `source <(gazr completion bash) || exit 1
 COMP_LINE=$1; COMP_POINT=${#COMP_LINE}
-read -ra COMP_WORDS <<<"$COMP_LINE"; [[ $COMP_LINE == *" " ]] && COMP_WORDS+=("")
+read -ra COMP_WORDS <<<"${2:-$COMP_LINE}"; [[ $COMP_LINE == *" " ]] && COMP_WORDS+=("")
 COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
 _gazr
 printf '%s\n' "${COMPREPLY[@]}"`
-			cmd := exec.Command(bash, "--norc", "--noprofile", "-c", script, "bash", tt.line)
+			cmd := exec.Command(bash, "--norc", "--noprofile", "-c", script, "bash", tt.line, tt.words)
 			cmd.Dir = dir
 			cmd.Env = append(os.Environ(), "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"))
 			out, err := cmd.CombinedOutput()
