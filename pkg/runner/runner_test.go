@@ -278,3 +278,27 @@ func TestSummary(t *testing.T) {
 		})
 	}
 }
+
+// TestRunWarnsNoSources: sources that match no file get a warning naming
+// them and where they were set; matching ones (braces) get none.
+func TestRunWarnsNoSources(t *testing.T) {
+	tests := []struct {
+		sources string
+		warn    bool
+	}{
+		{`["**/*.rs"]`, true},
+		{`["**/*.{go,mod}"]`, false},
+	}
+	for _, tt := range tests {
+		config := strings.Replace(sourcesConfig, `["*.go"]`, tt.sources, 1)
+		p := setup(t, map[string]string{".gazr.toml": config, "go.mod": "module x\n"})
+		_, errOut, err := run(context.Background(), t, p, newFakeEngine(), nil, "style", 1, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := `gazr: warning: style: sources ["**/*.rs"] match no file (.gazr.toml:6)`
+		if got := strings.Contains(errOut, "match no file"); got != tt.warn || tt.warn && !strings.Contains(errOut, want) {
+			t.Errorf("sources %s: stderr:\n%s\nwant warning %v (%q)", tt.sources, errOut, tt.warn, want)
+		}
+	}
+}
