@@ -10,7 +10,10 @@ import (
 	"strings"
 
 	"github.com/moby/moby/api/types/build"
+	"github.com/moby/moby/api/types/registry"
 	"github.com/moby/moby/client"
+
+	"github.com/gazr-io/gazr/pkg/registryauth"
 )
 
 // BuildRequest describes an image to build.
@@ -89,7 +92,9 @@ func Build(ctx context.Context, api client.ImageBuildAPIClient, req BuildRequest
 	}
 	tarball = &errReader{ReadCloser: tarball}
 	defer tarball.Close()
-	resp, err := api.ImageBuild(ctx, tarball, buildOptions(req, dockerfile))
+	opts := buildOptions(req, dockerfile)
+	opts.AuthConfigs = baseImageAuth(progress)
+	resp, err := api.ImageBuild(ctx, tarball, opts)
 	if err != nil {
 		return "", fmt.Errorf("build %s: %w", name, contextError(ctx, tarball, err))
 	}
@@ -200,4 +205,21 @@ func contextError(ctx context.Context, tarball io.Reader, err error) error {
 		return fmt.Errorf("build context: %w", r.err)
 	}
 	return err
+}
+
+// baseImageAuth is every registry's credentials from the docker config,
+// which the engine uses to pull a build's base images, as `docker build`
+// sends them. A registry whose credentials cannot be read is only a
+// warning: the build may not need it.
+func baseImageAuth(progress io.Writer) map[string]registry.AuthConfig {
+	cfg, err := registryauth.Load()
+	if err != nil {
+		fmt.Fprintf(progress, "warning: registry credentials: %v\n", err)
+		return nil
+	}
+	all, err := cfg.All()
+	if err != nil {
+		fmt.Fprintf(progress, "warning: registry credentials: %v\n", err)
+	}
+	return all
 }

@@ -5,12 +5,14 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
 
 // fakeHelper is a credential helper knowing one server per name.
 const fakeHelper = `#!/bin/sh
+if [ "$1" = list ]; then echo '{"%s":"%s"}'; exit 0; fi
 read server
 case "$server" in
   %s) echo '{"ServerURL":"'"$server"'","Username":"%s","Secret":"%s"}' ;;
@@ -22,7 +24,7 @@ esac
 func installHelper(t *testing.T, dir, name, server, user, secret string) {
 	t.Helper()
 	script := strings.ReplaceAll(fakeHelper, "%s", "\x00")
-	for _, v := range []string{server, user, secret} {
+	for _, v := range []string{server, user, server, user, secret} {
 		script = strings.Replace(script, "\x00", v, 1)
 	}
 	if err := os.WriteFile(filepath.Join(dir, helperPrefix+name), []byte(script), 0o755); err != nil {
@@ -139,5 +141,39 @@ func TestForImage(t *testing.T) {
 	}
 	if _, err := ForImage("Not A Valid:Image"); err == nil {
 		t.Error("ForImage of an invalid reference: no error")
+	}
+}
+
+func TestAll(t *testing.T) {
+	bin := t.TempDir()
+	installHelper(t, bin, "desktop", "reg.example:5000", "alice", "s3cret")
+	installHelper(t, bin, "ecr", "123.dkr.ecr.eu-west-1.amazonaws.com", "<token>", "tok")
+	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	config := `{"credsStore":"desktop",
+		"credHelpers":{"123.dkr.ecr.eu-west-1.amazonaws.com":"ecr","broken.example":"nosuch"},
+		"auths":{"https://index.docker.io/v1/":{}}}`
+	path := filepath.Join(t.TempDir(), "config.json")
+	if err := os.WriteFile(path, []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := LoadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := cfg.All()
+	if err == nil || !strings.Contains(err.Error(), "docker-credential-nosuch") {
+		t.Errorf("All error = %v, want the missing helper named", err)
+	}
+	got := map[string]string{}
+	for server, a := range all {
+		got[server] = a.Username + "/" + a.Password + "/" + a.IdentityToken
+	}
+	want := map[string]string{
+		"reg.example:5000":                    "alice/s3cret/", // listed by the store
+		"123.dkr.ecr.eu-west-1.amazonaws.com": "//tok",
+		// Docker Hub: in auths, but the store has no credentials for it.
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("All = %v, want %v", got, want)
 	}
 }
