@@ -24,7 +24,7 @@ func newCmdHelp(f *Factory) *cli.Command {
 				return &UsageError{Err: fmt.Errorf("gazr help takes one command, got %d arguments: gazr help [<command>]", cmd.Args().Len())}
 			}
 			name := cmd.Args().First()
-			if c := root.Command(name); c != nil && c.Name != "help" {
+			if c := root.Command(name); c != nil {
 				if p, err := f.LoadProject(); err == nil && c.Category == "verbs" {
 					if d := verbDescription(p, c.Name); d != "" {
 						c.Usage = d
