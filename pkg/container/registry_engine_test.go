@@ -89,6 +89,21 @@ func TestPrivateRegistryStep(t *testing.T) {
 	if !strings.Contains(stdout.String(), "private-ok") {
 		t.Errorf("step output %q, want private-ok", stdout.String())
 	}
+
+	// A build whose base image is private pulls it with the credentials.
+	removeRef()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "Dockerfile"), []byte("FROM "+ref+"\nRUN echo built\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	built := "gazr-test-tmp/private-build:" + hex.EncodeToString(id)
+	t.Cleanup(func() {
+		api.ImageRemove(context.Background(), built, client.ImageRemoveOptions{Force: true, PruneChildren: true})
+	})
+	var progress bytes.Buffer
+	if _, err := image.Build(ctx, api, image.BuildRequest{Dir: dir, Tags: []string{built}}, &progress); err != nil {
+		t.Fatalf("build FROM a private image: %v\n%s", err, progress.String())
+	}
 }
 
 // login writes a docker config holding the registry's credentials, as
