@@ -75,16 +75,7 @@ func TestBashCompletion(t *testing.T) {
 	if err != nil {
 		t.Skip("no bash")
 	}
-	dir := writeProject(t, completionProject)
-	bin := t.TempDir()
-	self, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	wrapper := "#!/bin/sh\nGAZR_TEST_BE_GAZR=1 exec '" + self + "' \"$@\"\n"
-	if err := os.WriteFile(filepath.Join(bin, "gazr"), []byte(wrapper), 0o755); err != nil {
-		t.Fatal(err)
-	}
+	dir, env := completionEnv(t)
 	tests := []struct {
 		line  string
 		words string // COMP_WORDS as bash splits the line, when not at spaces alone
@@ -108,8 +99,7 @@ COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
 _gazr
 printf '%s\n' "${COMPREPLY[@]}"`
 			cmd := exec.Command(bash, "--norc", "--noprofile", "-c", script, "bash", tt.line, tt.words)
-			cmd.Dir = dir
-			cmd.Env = append(os.Environ(), "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+			cmd.Dir, cmd.Env = dir, env
 			out, err := cmd.CombinedOutput()
 			if err != nil {
 				t.Fatalf("bash: %v\n%s", err, out)
@@ -118,6 +108,95 @@ printf '%s\n' "${COMPREPLY[@]}"`
 				t.Errorf("%q<TAB> = %q, want %q", tt.line, got, tt.want)
 			}
 		})
+	}
+}
+
+// completionEnv writes completionProject and a "gazr" on PATH that is
+// this test binary; it returns the project and the environment to run a
+// shell in.
+func completionEnv(t *testing.T) (string, []string) {
+	t.Helper()
+	dir := writeProject(t, completionProject)
+	bin := t.TempDir()
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	wrapper := "#!/bin/sh\nGAZR_TEST_BE_GAZR=1 exec '" + self + "' \"$@\"\n"
+	if err := os.WriteFile(filepath.Join(bin, "gazr"), []byte(wrapper), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir, append(os.Environ(), "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+}
+
+// TestFishCompletion loads the fish script in fish and asks fish to
+// complete lines.
+func TestFishCompletion(t *testing.T) {
+	fish, err := exec.LookPath("fish")
+	if err != nil {
+		t.Skip("no fish")
+	}
+	dir, env := completionEnv(t)
+	tests := []struct {
+		line string
+		want []string
+	}{
+		{"gazr te", []string{"test", "test-functional", "test-integration", "test-unit"}},
+		{"gazr deploy --env ", []string{"local", "production", "staging"}},
+		{"gazr docs:", []string{"docs:serve"}},
+	}
+	for _, tt := range tests {
+		cmd := exec.Command(fish, "--no-config", "-c", `gazr completion fish | source; complete -C "$argv[1]"`, tt.line)
+		cmd.Dir, cmd.Env = dir, env
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("fish: %v\n%s", err, out)
+		}
+		if got := strings.Fields(string(out)); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("%q<TAB> = %q, want %q", tt.line, got, tt.want)
+		}
+	}
+}
+
+// TestZshCompletion runs the zsh script's function with the completion
+// system's builtins stubbed: compadd prints what it is given.
+func TestZshCompletion(t *testing.T) {
+	zsh, err := exec.LookPath("zsh")
+	if err != nil {
+		t.Skip("no zsh")
+	}
+	dir, env := completionEnv(t)
+	tests := []struct {
+		words string // zsh's words, the last completed
+		want  []string
+	}{
+		{"gazr te", []string{"test", "test-functional", "test-integration", "test-unit"}},
+		{"gazr deploy --env pro", []string{"production"}},
+		{"gazr scale w", []string{"web=(nospace)"}},
+		{"gazr -C ", []string{"(files)"}},
+	}
+	stubs := `compdef() {}
+compadd() {
+	local suffix=
+	while [[ $1 == -* && $1 != -- ]]; do [[ $1 == -S ]] && { suffix="(nospace)"; shift }; shift; done
+	shift
+	local a; for a in "$@"; do print -r -- "$a$suffix"; done
+}
+_files() { print "(files)" }
+source <(gazr completion zsh) || exit 1
+words=(${(z)1}); [[ $1 == *" " ]] && words+=("")
+CURRENT=${#words}
+_gazr`
+	for _, tt := range tests {
+		cmd := exec.Command(zsh, "-f", "-c", stubs, "zsh", tt.words)
+		cmd.Dir, cmd.Env = dir, env
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("zsh: %v\n%s", err, out)
+		}
+		if got := strings.Fields(string(out)); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("%q<TAB> = %q, want %q", tt.words, got, tt.want)
+		}
 	}
 }
 
