@@ -7,10 +7,12 @@ import (
 	"time"
 
 	cerrdefs "github.com/containerd/errdefs"
+	"github.com/distribution/reference"
 	"github.com/moby/moby/api/types/swarm"
 	"github.com/moby/moby/client"
 
 	"github.com/gazr-io/gazr/pkg/deploy/convert"
+	"github.com/gazr-io/gazr/pkg/registryauth"
 )
 
 // ApplyNetworks creates the stack's missing networks and checks that its
@@ -114,8 +116,10 @@ func StackServices(ctx context.Context, api SwarmAPI, namespace string) ([]swarm
 // ApplyServices creates or updates the stack's services, leaving alone
 // those whose spec is unchanged, and returns the ones to wait for. With
 // prune, services of the namespace that the stack no longer has are
-// removed.
-func ApplyServices(ctx context.Context, api SwarmAPI, st *convert.Stack, auth string, prune bool, out io.Writer) ([]Target, error) {
+// removed. The nodes pull each image with reg's credentials when it is in
+// reg, else with the docker config's for its registry (as `docker stack
+// deploy --with-registry-auth`).
+func ApplyServices(ctx context.Context, api SwarmAPI, st *convert.Stack, reg Registry, prune bool, out io.Writer) ([]Target, error) {
 	current, err := StackServices(ctx, api, st.Namespace)
 	if err != nil {
 		return nil, err
@@ -130,6 +134,10 @@ func ApplyServices(ctx context.Context, api SwarmAPI, st *convert.Stack, auth st
 		cur, exists := byName[spec.Name]
 		delete(byName, spec.Name)
 		t := Target{Name: spec.Name, Image: imageOf(spec), Health: healthOf(spec)}
+		auth, err := pullAuth(t.Image, reg)
+		if err != nil {
+			return targets, fmt.Errorf("service %s: %w", spec.Name, err)
+		}
 		switch {
 		case exists && SameSpec(cur.Spec, spec):
 			fmt.Fprintf(out, "  %-24s unchanged\n", spec.Name)
@@ -177,3 +185,15 @@ func healthOf(spec swarm.ServiceSpec) string {
 
 // cleanupTimeout bounds the clean-up done after a cancelled deploy.
 const cleanupTimeout = 10 * time.Second
+
+// pullAuth is the X-Registry-Auth the nodes pull image with: reg's for
+// an image in reg, else the docker config's for the image's registry.
+// An image that does not parse keeps reg's: the engine will say what is
+// wrong with it.
+func pullAuth(image string, reg Registry) (string, error) {
+	named, err := reference.ParseNormalizedNamed(image)
+	if err != nil || reg.Host != "" && reference.Domain(named) == reg.Host {
+		return reg.Auth, nil
+	}
+	return registryauth.ForHost(reference.Domain(named))
+}

@@ -159,7 +159,7 @@ func rollout(ctx context.Context, o Options, api SwarmAPI, proj *types.Project, 
 		}
 	}
 	fmt.Fprintf(o.Out, "roll out %s (%s)\n", st.Namespace, info.Version)
-	targets, err := ApplyServices(ctx, api, st, reg.Auth, o.Prune, o.Out)
+	targets, err := ApplyServices(ctx, api, st, reg, o.Prune, o.Out)
 	if err != nil {
 		return targets, interrupted(err, targets)
 	}

@@ -59,7 +59,7 @@ func Rollback(ctx context.Context, o RollbackOptions) (*Result, error) {
 	}
 	st := &convert.Stack{Namespace: ns, Services: specs}
 	res := &Result{Namespace: ns, Version: target.Version, Previous: running, Changes: DiffServices(current, st.Services)}
-	targets, err := ApplyServices(ctx, api, st, "", false, o.Out)
+	targets, err := ApplyServices(ctx, api, st, Registry{}, false, o.Out)
 	if err == nil {
 		err = Wait(ctx, api, targets, o.Env.Timeout, o.Out)
 	}
