@@ -59,7 +59,14 @@ func Rollback(ctx context.Context, o RollbackOptions) (*Result, error) {
 	}
 	st := &convert.Stack{Namespace: ns, Services: specs}
 	res := &Result{Namespace: ns, Version: target.Version, Previous: running, Changes: DiffServices(current, st.Services)}
-	targets, err := ApplyServices(ctx, api, st, Registry{}, false, o.Out)
+	// The nodes may have to pull the old images again. Not reaching the
+	// registry's credential must not stop a rollback: try without.
+	reg, err := o.Backend.Registry(ctx)
+	if err != nil {
+		fmt.Fprintf(o.Out, "warning: registry credentials: %v; rolling back without them\n", err)
+		reg = Registry{}
+	}
+	targets, err := ApplyServices(ctx, api, st, reg, false, o.Out)
 	if err == nil {
 		err = Wait(ctx, api, targets, o.Env.Timeout, o.Out)
 	}
