@@ -230,7 +230,7 @@ func serviceNames(ctx context.Context, f *Factory) []string {
 	if err != nil {
 		return nil
 	}
-	proj, err := compose.Load(ctx, compose.LoadOptions{Dir: p.Config.Root, Override: true})
+	proj, err := compose.Load(ctx, composeOptions(compose.Dev, p.Config.Root, p.Config.Name))
 	if err != nil {
 		return nil
 	}
