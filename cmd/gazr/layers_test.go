@@ -12,11 +12,14 @@ import (
 var layers = map[string]int{
 	// 0: leaves, no gazr imports.
 	"pkg/limits": 0, "pkg/shell": 0, "pkg/iostreams": 0, "pkg/fingerprint": 0,
-	"pkg/image": 0, "pkg/watch": 0, "pkg/enginetest": 0, "pkg/deploy/edge": 0,
+	"pkg/registryauth": 0, "pkg/completion": 0,
+	"pkg/watch": 0, "pkg/enginetest": 0, "pkg/deploy/edge": 0,
 	"pkg/deploy/deploytest/load": 0, "pkg/deploy/deploytest/swarmbed": 0,
 	"pkg/deploy/deploytest/testapp": 0,
-	// 1: reading the project's files.
+	// 1: reading the project's files; images (with the registries'
+	// credentials).
 	"pkg/config": 1, "pkg/compose": 1, "pkg/deploy/deploytest/testapp/writeapp": 1,
+	"pkg/image": 1,
 	// 2: what those files describe.
 	"pkg/taskfile": 2, "pkg/deploy/convert": 2, "pkg/scaffold": 2,
 	// 3, 4: conventions, then plans.
