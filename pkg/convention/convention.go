@@ -64,6 +64,14 @@ type Convention struct {
 	// Base is the language convention a Makefile convention borrowed its
 	// image and caches from, if any.
 	Base string `toml:"-"`
+	// Tools are the programs the convention's verbs need beyond the
+	// image, by name; see Tool.
+	Tools map[string]Tool `toml:"tools"`
+	// Undefined maps a verb this project does not get (its When does not
+	// hold here) to why, as `gazr list` says it.
+	Undefined map[string]string `toml:"-"`
+	// conditional holds the verbs with a When, until applyWhen decides.
+	conditional map[string]Verb
 }
 
 // Verb is one verb of a convention.
@@ -80,6 +88,14 @@ type Verb struct {
 	// Origin is where the verb is defined ("Taskfile.yml:12"), when more
 	// precise than the convention's name.
 	Origin string `toml:"-"`
+	// Tools names the convention's tools the commands run; each is
+	// checked (or installed) before them. See Convention.ToolCheck.
+	Tools []string `toml:"tools"`
+	// When, if set, is the condition under which the project has the
+	// verb; nil means always.
+	When *When `toml:"-"`
+	// Missing says why the verb is not defined when When does not hold.
+	Missing string `toml:"missing"`
 }
 
 // UnmarshalTOML lets run be a string or a list of strings.
@@ -107,6 +123,19 @@ func (v *Verb) UnmarshalTOML(data any) error {
 			}
 		case "description":
 			v.Description, _ = val.(string)
+		case "missing":
+			v.Missing, _ = val.(string)
+		case "tools":
+			tools, err := stringList(k, val)
+			if err != nil {
+				return err
+			}
+			v.Tools = tools
+		case "when":
+			v.When = &When{}
+			if err := v.When.decode(val); err != nil {
+				return err
+			}
 		case "sources", "generates":
 			list, ok := val.([]any)
 			if !ok {
@@ -177,6 +206,10 @@ func parseAll(fsys fs.FS) ([]*Convention, error) {
 		if und := md.Undecoded(); len(und) > 0 {
 			return nil, fmt.Errorf("convention %s: unknown key %q", f, und[0].String())
 		}
+		if err := c.check(); err != nil {
+			return nil, fmt.Errorf("convention %s: %w", f, err)
+		}
+		c.splitConditional()
 		out = append(out, c)
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Priority > out[j].Priority })

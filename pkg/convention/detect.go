@@ -37,7 +37,7 @@ func Detect(root string) (*Convention, error) {
 			continue
 		}
 		if lang == nil {
-			lang = c
+			lang = c.applyWhen(root)
 			lang.DetectedBy = marker
 		}
 	}
@@ -55,8 +55,11 @@ func Detect(root string) (*Convention, error) {
 // root, with the language convention detected beside it.
 func At(root, name string) (*Convention, error) {
 	c, err := ByName(name)
-	if err != nil || !c.derived() {
-		return c, err
+	if err != nil {
+		return nil, err
+	}
+	if !c.derived() {
+		return c.applyWhen(root), nil
 	}
 	marker := firstMarker(root, c.Detect)
 	if marker == "" {

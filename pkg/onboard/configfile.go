@@ -26,6 +26,7 @@ var configTmpl = sync.OnceValue(func() *template.Template {
 	return template.Must(template.New(config.FileName).Funcs(template.FuncMap{
 		"q":    tomlString,
 		"list": tomlList,
+		"join": strings.Join,
 	}).Parse(configTemplate))
 })
 
@@ -57,6 +58,9 @@ type verbRow struct {
 	Name, Description  string
 	Run                []string
 	Sources, Generates []string
+	// Tools are the convention's tools the verb needs: its run stays the
+	// convention's (commented) so that they are still checked first.
+	Tools []string
 }
 
 // RenderConfig writes the .gazr.toml that makes conv's defaults visible
@@ -96,7 +100,7 @@ func fillConvention(d *configData, conv *convention.Convention) {
 	for _, verb := range config.Verbs {
 		v, ok := conv.Verbs[verb]
 		if ok && len(v.Run) > 0 {
-			d.Verbs = append(d.Verbs, verbRow{Name: verb, Description: v.Description, Run: v.Run, Sources: v.Sources, Generates: v.Generates})
+			d.Verbs = append(d.Verbs, verbRow{Name: verb, Description: v.Description, Run: v.Run, Sources: v.Sources, Generates: v.Generates, Tools: v.Tools})
 		} else if _, group := config.Groups[verb]; !group {
 			d.Undefined = append(d.Undefined, verb)
 		}

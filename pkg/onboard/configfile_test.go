@@ -112,8 +112,14 @@ func TestRenderConfigSamePlans(t *testing.T) {
 				}
 				for i := range before {
 					for j, s := range after[i].Steps {
-						if !strings.HasPrefix(s.CommandsOrigin, config.FileName+":") {
-							t.Errorf("%s: commands from %q, want %s", s.Verb, s.CommandsOrigin, config.FileName)
+						// A verb that needs tools keeps the convention's
+						// commands, so that they are still provided first.
+						want := config.FileName + ":"
+						if len(before[i].Convention.Verbs[s.Verb].Tools) > 0 {
+							want = "convention "
+						}
+						if !strings.HasPrefix(s.CommandsOrigin, want) {
+							t.Errorf("%s: commands from %q, want %s", s.Verb, s.CommandsOrigin, want)
 						}
 						s.CommandsOrigin = before[i].Steps[j].CommandsOrigin
 						if s.Sources.Origin != "" {

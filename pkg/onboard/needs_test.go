@@ -91,7 +91,7 @@ func TestCollect(t *testing.T) {
 	for _, c := range n.Caches {
 		caches = append(caches, c.Volume)
 	}
-	if want := []string{"gazr-cache-go-build", "gazr-cache-go-mod"}; !reflect.DeepEqual(caches, want) || n.CacheImage.Value != "gazr-test/go:1.26" {
+	if want := []string{"gazr-cache-go-bin", "gazr-cache-go-build", "gazr-cache-go-mod"}; !reflect.DeepEqual(caches, want) || n.CacheImage.Value != "gazr-test/go:1.26" {
 		t.Errorf("caches = %q in %v, want %q in the go image", caches, n.CacheImage, want)
 	}
 	wantPorts := []doctor.Port{

@@ -1,0 +1,196 @@
+package convention
+
+import (
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+)
+
+// When is the condition under which a convention's verb is defined: the
+// project shows it has such work (integration tests, a linter). Any one of
+// its parts that holds is enough; an empty When always holds.
+type When struct {
+	// Paths are files or directories, relative to the root, any of which
+	// existing defines the verb ("tests/integration").
+	Paths []string
+	// Files are base-name globs ("*_test.go") searched in the project
+	// tree (hidden, vendor, node_modules and testdata directories
+	// skipped); with Pattern, one of them must also match it.
+	Files   []string
+	Pattern *regexp.Regexp
+	// PackageJSON are key paths in the root package.json, any of which
+	// existing defines the verb ("scripts.test:integration").
+	PackageJSON []string
+}
+
+func (w *When) decode(data any) error {
+	m, ok := data.(map[string]any)
+	if !ok {
+		return fmt.Errorf("when must be a table")
+	}
+	for k, val := range m {
+		var err error
+		switch k {
+		case "paths":
+			w.Paths, err = stringList(k, val)
+		case "files":
+			w.Files, err = stringList(k, val)
+		case "package-json":
+			w.PackageJSON, err = stringList(k, val)
+		case "pattern":
+			s, _ := val.(string)
+			w.Pattern, err = regexp.Compile(s)
+		default:
+			err = fmt.Errorf("unknown key when.%s", k)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func stringList(key string, val any) ([]string, error) {
+	list, ok := val.([]any)
+	if !ok {
+		return nil, fmt.Errorf("%s must be a list of strings", key)
+	}
+	out := make([]string, 0, len(list))
+	for _, e := range list {
+		s, ok := e.(string)
+		if !ok {
+			return nil, fmt.Errorf("%s must hold strings", key)
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// Holds reports whether the condition holds for the project at root.
+func (w *When) Holds(root string) bool {
+	if w == nil {
+		return true
+	}
+	for _, p := range w.Paths {
+		if _, err := os.Stat(filepath.Join(root, filepath.FromSlash(p))); err == nil {
+			return true
+		}
+	}
+	if len(w.PackageJSON) > 0 && packageJSONHas(root, w.PackageJSON) {
+		return true
+	}
+	return len(w.Files) > 0 && w.filesMatch(root)
+}
+
+// skipDir names directories that hold no project source of interest:
+// dependencies, virtualenvs, tool state, Go's ignored testdata.
+func skipDir(name string) bool {
+	switch name {
+	case "node_modules", "vendor", "testdata", "venv", "__pycache__":
+		return true
+	}
+	return strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_")
+}
+
+func (w *When) filesMatch(root string) bool {
+	found := false
+	filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil // an unreadable part of the tree holds no evidence
+		}
+		if d.IsDir() {
+			if p != root && skipDir(d.Name()) {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !w.nameMatches(d.Name()) {
+			return nil
+		}
+		if w.Pattern != nil {
+			data, err := os.ReadFile(p)
+			if err != nil || !w.Pattern.Match(data) {
+				return nil
+			}
+		}
+		found = true
+		return fs.SkipAll
+	})
+	return found
+}
+
+func (w *When) nameMatches(name string) bool {
+	for _, g := range w.Files {
+		if ok, _ := filepath.Match(g, name); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// packageJSONHas reports whether the root package.json has any of the
+// dotted key paths; a key may hold a colon ("scripts.test:integration").
+func packageJSONHas(root string, keys []string) bool {
+	data, err := os.ReadFile(filepath.Join(root, "package.json"))
+	if err != nil {
+		return false
+	}
+	var doc map[string]any
+	if json.Unmarshal(data, &doc) != nil {
+		return false
+	}
+	for _, k := range keys {
+		var cur any = doc
+		for _, part := range strings.Split(k, ".") {
+			m, ok := cur.(map[string]any)
+			if !ok {
+				cur = nil
+				break
+			}
+			cur = m[part]
+		}
+		if cur != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// splitConditional moves the verbs with a When out of Verbs: a convention
+// not yet applied to a project (ByName, All) does not define them, and
+// says why in Undefined.
+func (c *Convention) splitConditional() {
+	c.conditional = map[string]Verb{}
+	c.Undefined = map[string]string{}
+	for name, v := range c.Verbs {
+		if v.When != nil {
+			c.conditional[name] = v
+			c.Undefined[name] = v.Missing
+			delete(c.Verbs, name)
+		}
+	}
+}
+
+// applyWhen returns a copy of c with the conditional verbs whose When
+// holds at root; the others stay in Undefined. c itself is shared and
+// stays unchanged.
+func (c *Convention) applyWhen(root string) *Convention {
+	cp := *c
+	cp.Verbs = make(map[string]Verb, len(c.Verbs)+len(c.conditional))
+	for name, v := range c.Verbs {
+		cp.Verbs[name] = v
+	}
+	cp.Undefined = map[string]string{}
+	for name, v := range c.conditional {
+		if v.When.Holds(root) {
+			cp.Verbs[name] = v
+			continue
+		}
+		cp.Undefined[name] = v.Missing
+	}
+	return &cp
+}
