@@ -11,6 +11,7 @@ import (
 
 	"github.com/gazr-io/gazr/pkg/config"
 	"github.com/gazr-io/gazr/pkg/container"
+	"github.com/gazr-io/gazr/pkg/convention"
 	"github.com/gazr-io/gazr/pkg/fingerprint"
 	"github.com/gazr-io/gazr/pkg/iostreams"
 	"github.com/gazr-io/gazr/pkg/plan"
@@ -142,6 +143,9 @@ func printPlan(io *iostreams.IOStreams, pl *plan.Plan) error {
 		if s.Prelude.Value != "" {
 			fmt.Fprintf(w, "  prelude\t%s\t%s\n", iostreams.OneLine(s.Prelude.Value), s.Prelude.Origin)
 		}
+		if len(s.Tools) > 0 {
+			fmt.Fprintf(w, "  tools\t%s (checked before run)\t%s\n", toolList(s), s.ToolCheck.Origin)
+		}
 		for i, c := range s.Commands {
 			label := "  run"
 			if i > 0 {
@@ -190,6 +194,21 @@ func printPlan(io *iostreams.IOStreams, pl *plan.Plan) error {
 		}
 	}
 	return w.Flush()
+}
+
+// toolList names a step's tools, each with its pinned version when it
+// has one (its <NAME>_VERSION in the step's env, maybe the project's).
+func toolList(s *plan.Step) string {
+	out := make([]string, len(s.Tools))
+	for i, name := range s.Tools {
+		out[i] = name
+		for _, e := range s.Env {
+			if e.Name == convention.VersionEnv(name) {
+				out[i] += " " + e.Value
+			}
+		}
+	}
+	return strings.Join(out, ", ")
 }
 
 func conventionName(pl *plan.Plan) string {

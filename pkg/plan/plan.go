@@ -61,6 +61,11 @@ type Step struct {
 	// Prelude runs before Commands (the convention's setup, e.g. a
 	// virtualenv); a failing prelude fails the step.
 	Prelude Value
+	// ToolCheck runs after Prelude: it makes the convention's Tools
+	// available (installing pinned Go tools on demand) or exits 2 with a
+	// gazr line saying which is missing and how to fix it.
+	ToolCheck Value
+	Tools     []string
 	// Args are extra arguments (after --), appended to the last command.
 	Args    []string
 	Workdir Value
@@ -126,12 +131,14 @@ func (s *Step) EnvList() []string {
 // A command meant to receive args must not end with a # comment.
 func (s *Step) Script() string {
 	last := len(s.Commands) - 1
-	if last == 0 && s.Prelude.Value == "" {
+	if last == 0 && s.Prelude.Value == "" && s.ToolCheck.Value == "" {
 		return withArgs(s.Commands[0], s.Args)
 	}
 	var b strings.Builder
-	if s.Prelude.Value != "" {
-		b.WriteString("{ " + s.Prelude.Value + "\n} || exit $?\n")
+	for _, pre := range []string{s.Prelude.Value, s.ToolCheck.Value} {
+		if pre != "" {
+			b.WriteString("{ " + pre + "\n} || exit $?\n")
+		}
 	}
 	for i, c := range s.Commands {
 		if i == last {

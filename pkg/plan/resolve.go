@@ -30,11 +30,16 @@ type Options struct {
 type NotDefinedError struct {
 	Verb       string
 	Convention string
+	// Reason says why the convention does not define it ("no integration
+	// tests found: …"); empty without a convention.
+	Reason string
 }
 
 func (e *NotDefinedError) Error() string {
 	where := "no convention applies here"
-	if e.Convention != "" {
+	if e.Reason != "" {
+		where = e.Reason
+	} else if e.Convention != "" {
 		where = fmt.Sprintf("convention %s does not define it", e.Convention)
 	}
 	return fmt.Sprintf("verb %q is not defined here (%s); add [verbs.%s] with a run command to %s",
@@ -56,7 +61,7 @@ func Resolve(cfg *config.Config, conv *convention.Convention, verb string, opts 
 		return nil, err
 	}
 	if len(g.steps) == 0 {
-		return nil, &NotDefinedError{Verb: verb, Convention: convName(conv)}
+		return nil, &NotDefinedError{Verb: verb, Convention: convName(conv), Reason: whyNot(conv, verb)}
 	}
 	p.Steps = g.steps
 	return p, nil
@@ -108,6 +113,14 @@ func resolveStep(cfg *config.Config, conv *convention.Convention, verb string, o
 	}
 	if conv != nil && conv.Prelude != "" {
 		s.Prelude = Value{conv.Prelude, "convention " + conv.Name}
+	}
+	if len(v.Run) == 0 {
+		// The convention's commands run its tools: check (or install)
+		// them first; a project's own run is on its own.
+		if check := conv.ToolCheck(verb); check != "" {
+			s.ToolCheck = Value{check, "convention " + conv.Name}
+			s.Tools = conv.Verbs[verb].Tools
+		}
 	}
 	root := containerPath(cfg.Root)
 	s.Workdir = Value{root, "project root"}
@@ -184,6 +197,13 @@ func resolveEnv(cfg *config.Config, conv *convention.Convention, s *Step, v *con
 	for _, c := range s.Caches {
 		env = append(env, EnvVar{c.EnvVar, c.Target, "cache " + c.Name})
 	}
+	if conv != nil && len(v.Run) == 0 {
+		// Pinned tool versions, which the verb's env may override.
+		versions := conv.ToolVersions(s.Verb)
+		for _, name := range sortedEnv(versions) {
+			env = append(env, EnvVar{convention.VersionEnv(name), versions[name], "convention " + conv.Name + ", tool " + name})
+		}
+	}
 	// Only the variables gazr set before the verb's env can be replaced
 	// (env keys are unique): an index of those keeps this linear.
 	replaceable := make(map[string]int, len(env))
@@ -216,6 +236,15 @@ func origin(cfg *config.Config, key string) string {
 		return fmt.Sprintf("%s:%d", name, p.Line)
 	}
 	return name
+}
+
+// whyNot says why verb is not defined by conv; empty for a group, whose
+// members say.
+func whyNot(conv *convention.Convention, verb string) string {
+	if _, group := config.Groups[verb]; conv == nil || group {
+		return ""
+	}
+	return conv.WhyNot(verb)
 }
 
 func convName(c *convention.Convention) string {
