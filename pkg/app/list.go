@@ -51,7 +51,10 @@ func runList(_ context.Context, opts *ListOptions) error {
 	for _, verb := range verbs {
 		pl, err := p.Plan(verb, project.PlanOptions{})
 		if err != nil {
-			if _, ok := err.(*plan.NotDefinedError); ok {
+			if nd, ok := err.(*plan.NotDefinedError); ok {
+				if p.Convention != nil {
+					fmt.Fprintf(w, "%s\t-\t-\tnot defined: %s\n", verb, notDefinedReason(nd))
+				}
 				continue
 			}
 			return err
@@ -84,4 +87,12 @@ func runList(_ context.Context, opts *ListOptions) error {
 		fmt.Fprintf(opts.IO.ErrOut, "no verb is defined here: no convention detected and no %s; see gazr --help\n", config.FileName)
 	}
 	return nil
+}
+
+// notDefinedReason is the why of a verb the convention leaves undefined.
+func notDefinedReason(e *plan.NotDefinedError) string {
+	if members, group := config.Groups[e.Verb]; group && e.Reason == "" {
+		return "none of " + strings.Join(members, ", ") + " is defined"
+	}
+	return e.Reason
 }

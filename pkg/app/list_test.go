@@ -83,11 +83,48 @@ func TestRunListConvention(t *testing.T) {
 			t.Errorf("row %s = %q, want %q", verb, got, want)
 		}
 	}
-	// A verb the convention does not define is not listed.
+	// A verb the convention does not define is listed with why.
 	for _, verb := range []string{"watch", "stop", "destroy", "upgrade"} {
-		if r, ok := byVerb[verb]; ok {
-			t.Errorf("undefined verb %s listed: %q", verb, r)
+		want := []string{verb, "-", "-", "not defined: convention go does not define it"}
+		if r := byVerb[verb]; !reflect.DeepEqual(r, want) {
+			t.Errorf("row %s = %q, want %q", verb, r, want)
 		}
+	}
+	if len(byVerb) != len(config.Verbs) {
+		t.Errorf("%d rows, want one per verb (%d)", len(byVerb), len(config.Verbs))
+	}
+}
+
+// TestRunListConditional shows a conditional verb's reason when the
+// project lacks what it needs, and its commands once it has it.
+func TestRunListConditional(t *testing.T) {
+	quiet(t)
+	tagged := "//go:build integration\n\npackage shop\n"
+	tests := []struct {
+		name  string
+		files map[string]string
+		want  []string
+	}{
+		{"no tag", map[string]string{"go.mod": "module example.com/shop\n", "a_test.go": "package shop\n"},
+			[]string{"test-integration", "-", "-", "not defined: no integration tests found: no `integration` build tag in *_test.go"}},
+		{"tagged", map[string]string{"go.mod": "module example.com/shop\n", "db/db_test.go": tagged},
+			[]string{"test-integration", "go test -tags integration ./...", "test/golang:x", "convention go"}},
+		{"tag in testdata only", map[string]string{"go.mod": "module example.com/shop\n", "testdata/x_test.go": tagged},
+			[]string{"test-integration", "-", "-", "not defined: no integration tests found: no `integration` build tag in *_test.go"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := writeProject(t, tt.files)
+			io, out, _ := iostreams.Test()
+			if err := runList(context.Background(), &ListOptions{IO: io, Project: loader(dir)}); err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range rows(out.String()) {
+				if r[0] == tt.want[0] && !reflect.DeepEqual(r, tt.want) {
+					t.Errorf("row = %q, want %q", r, tt.want)
+				}
+			}
+		})
 	}
 }
 

@@ -47,7 +47,13 @@ func TestListTaskfile(t *testing.T) {
 		{"test", "unit tests", "task test", "test/debian:x", "Taskfile.yml:3"},
 		{"lint", "linters", "task lint", "test/debian:x", "Taskfile.yml:6"},
 	}
-	if got := rows(out.String()); !reflect.DeepEqual(got, want) {
+	var got [][]string
+	for _, r := range rows(out.String()) {
+		if !strings.HasPrefix(r[len(r)-1], "not defined: ") {
+			got = append(got, r)
+		}
+	}
+	if !reflect.DeepEqual(got, want) {
 		t.Errorf("list =\n%s\nrows %q\nwant %q", out, got, want)
 	}
 }
