@@ -1,0 +1,159 @@
+package convention
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// everyVerb returns a copy of c that defines its conditional verbs too.
+func everyVerb(c *Convention) *Convention {
+	cp := *c
+	cp.Verbs = map[string]Verb{}
+	for n, v := range c.Verbs {
+		cp.Verbs[n] = v
+	}
+	for n, v := range c.conditional {
+		cp.Verbs[n] = v
+	}
+	return &cp
+}
+
+// runCheck runs verb's tool check with sh in dir, PATH holding only bin
+// and the host's sh, and the tools' pinned versions in the environment.
+func runCheck(t *testing.T, c *Convention, verb, dir, bin string, env ...string) (int, string) {
+	t.Helper()
+	sh, err := exec.LookPath("sh")
+	if err != nil {
+		t.Skip("no sh on this host")
+	}
+	cmd := exec.Command(sh, "-c", c.ToolCheck(verb))
+	cmd.Dir = dir
+	cmd.Env = append([]string{"PATH=" + bin + ":" + filepath.Dir(sh), "HOME=" + dir}, env...)
+	for name, v := range c.ToolVersions(verb) {
+		cmd.Env = append(cmd.Env, VersionEnv(name)+"="+v)
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	err = cmd.Run()
+	var exit *exec.ExitError
+	switch {
+	case errors.As(err, &exit):
+		return exit.ExitCode(), stderr.String()
+	case err != nil:
+		t.Fatal(err)
+	}
+	return 0, stderr.String()
+}
+
+// stub writes an executable shell script called name into dir.
+func stub(t *testing.T, dir, name, script string) {
+	t.Helper()
+	if err := os.WriteFile(filepath.Join(dir, name), []byte("#!/bin/sh\n"+script+"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestToolCheckMissing runs, for every convention and every verb that
+// needs a tool, the verb's check with the tool absent: a Python module not
+// importable, no node_modules/.bin entry, a Go tool whose go install
+// fails. Each must exit 2 with one gazr line naming the verb, the tool,
+// where gazr looked and the fix.
+func TestToolCheckMissing(t *testing.T) {
+	list, err := All()
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked := map[string]int{}
+	for _, c := range list {
+		c := everyVerb(c)
+		for _, verb := range sortedKeys(c.Verbs) {
+			for _, name := range c.Verbs[verb].Tools {
+				t.Run(c.Name+"/"+verb+"/"+name, func(t *testing.T) {
+					dir, bin := t.TempDir(), t.TempDir()
+					stub(t, bin, "python3", "exit 1") // no module is importable
+					stub(t, bin, "go", "exit 1")      // the module proxy is unreachable
+					code, stderr := runCheck(t, c, verb, dir, bin, "GAZR_GOBIN="+filepath.Join(dir, "gobin"))
+					if code != 2 {
+						t.Errorf("exit code %d, want 2 (set-up problem); stderr %q", code, stderr)
+					}
+					var line string
+					for _, l := range strings.Split(strings.TrimSpace(stderr), "\n") {
+						if strings.HasPrefix(l, "gazr: "+verb+" needs ") {
+							line = l
+						}
+					}
+					for _, want := range []string{"needs " + name, "fix: ", "[verbs." + verb + "] run in .gazr.toml"} {
+						if !strings.Contains(line, want) {
+							t.Errorf("message %q lacks %q (stderr %q)", line, want, stderr)
+						}
+					}
+					if !strings.Contains(line, "looked in ") && !strings.Contains(line, "not installed in ") && !strings.Contains(line, "not found in ") {
+						t.Errorf("message %q does not say where gazr looked", line)
+					}
+				})
+				checked[c.Name]++
+			}
+		}
+	}
+	for _, name := range []string{"go", "python", "node", "node-yarn", "node-pnpm"} {
+		if checked[name] == 0 {
+			t.Errorf("convention %s: no verb with a tool checked", name)
+		}
+	}
+}
+
+// TestToolCheckPresent: with the tool there the check passes silently.
+func TestToolCheckPresent(t *testing.T) {
+	py, _ := ByName("python")
+	dir, bin := t.TempDir(), t.TempDir()
+	stub(t, bin, "python3", "exit 0")
+	if code, stderr := runCheck(t, py, "style", dir, bin); code != 0 || stderr != "" {
+		t.Errorf("python style: exit %d, stderr %q; want 0 and nothing", code, stderr)
+	}
+	node := everyVerb(mustByName(t, "node"))
+	if err := os.MkdirAll(filepath.Join(dir, "node_modules/.bin"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	stub(t, filepath.Join(dir, "node_modules/.bin"), "eslint", "exit 0")
+	if code, stderr := runCheck(t, node, "complexity", dir, bin); code != 0 || stderr != "" {
+		t.Errorf("node complexity: exit %d, stderr %q; want 0 and nothing", code, stderr)
+	}
+}
+
+// TestToolCheckGoInstallsOnce: a Go tool is installed into the go-bin
+// cache at its pinned version on first use, and found there afterwards.
+func TestToolCheckGoInstallsOnce(t *testing.T) {
+	goConv := mustByName(t, "go")
+	dir, bin := t.TempDir(), t.TempDir()
+	log := filepath.Join(dir, "installs")
+	// A go that "installs" by writing the binary into $GOBIN.
+	stub(t, bin, "go", `echo "$@" >> `+log+`; mkdir -p "$GOBIN" && printf '#!/bin/sh\n' > "$GOBIN/gocyclo" && chmod +x "$GOBIN/gocyclo"`)
+	gobin := "GAZR_GOBIN=" + filepath.Join(dir, "cache")
+	for i := 0; i < 2; i++ {
+		if code, stderr := runCheck(t, goConv, "complexity", dir, bin, gobin); code != 0 {
+			t.Fatalf("run %d: exit %d, stderr %q", i+1, code, stderr)
+		}
+	}
+	data, _ := os.ReadFile(log)
+	want := "install github.com/fzipp/gocyclo/cmd/gocyclo@" + goConv.Tools["gocyclo"].Version + "\n"
+	if string(data) != want {
+		t.Errorf("go invoked with %q, want once %q", data, want)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "cache/gocyclo", goConv.Tools["gocyclo"].Version, "gocyclo")); err != nil {
+		t.Errorf("tool not in the cache under its version: %v", err)
+	}
+}
+
+func mustByName(t *testing.T, name string) *Convention {
+	t.Helper()
+	c, err := ByName(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
