@@ -364,12 +364,14 @@ smoke_node=(sh -c 'node --version && npm --version && yarn --version')
 build_python() {
 	new_rootfs python
 	local dir=$ROOT
-	timed apt chroot_apt "$dir" python3 python3-pip python3-pytest python3-venv
+	# flake8 (with mccabe), bandit and black: the python convention's style,
+	# complexity, security-sast and format tools, from Debian.
+	timed apt chroot_apt "$dir" python3 python3-pip python3-pytest python3-venv python3-flake8 python3-bandit black
 	ln -sf python3 "$dir/usr/bin/python"
 	# Like the Docker Hub python images: let `pip install` into the system interpreter.
 	timed import import_rootfs "$dir" "$1" --change 'ENV PIP_BREAK_SYSTEM_PACKAGES=1' --change 'CMD ["python3"]'
 }
-smoke_python=(sh -c 'python --version && python3 -m pytest --version && pip --version')
+smoke_python=(sh -c 'python --version && python3 -m pytest --version && pip --version && python3 -m flake8 --version && python3 -m bandit --version && python3 -m black --version')
 
 # gazr's edge proxy (pkg/deploy/edge), like the official haproxy image: the
 # config at /usr/local/etc/haproxy/haproxy.cfg, master-worker mode in the
