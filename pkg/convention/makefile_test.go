@@ -28,6 +28,8 @@ func TestMakeTargets(t *testing.T) {
 		{".PHONY lists no targets", ".PHONY: test build\n", nil},
 		{"verb-like prefixes", "tests:\nbuilder:\n", nil},
 		{"CRLF line endings", "test:\r\n\tgo test\r\n", []string{"test"}},
+		{"every gazr.io verb", "init style complexity format test test-unit test-functional test-integration:\nsecurity security-sast security-dependency-scan run watch build:\n",
+			[]string{"init", "style", "complexity", "format", "test", "test-unit", "test-functional", "test-integration", "security", "security-sast", "security-dependency-scan", "run", "watch", "build"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

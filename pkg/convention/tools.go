@@ -59,12 +59,12 @@ func (c *Convention) ToolCheck(verb string) string {
 		case t.Go != "":
 			bin := path.Base(t.Go)
 			ver := "$" + VersionEnv(name)
-			fmt.Fprintf(&b, "d=\"${GAZR_GOBIN:-$HOME/go-bin}/%s/%s\"\n", name, ver)
-			fmt.Fprintf(&b, "if [ ! -x \"$d/%s\" ]; then\n", bin)
+			fmt.Fprintf(&b, "gazr_bin=\"${GAZR_GOBIN:-$HOME/go-bin}/%s/%s\"\n", name, ver)
+			fmt.Fprintf(&b, "if [ ! -x \"$gazr_bin/%s\" ]; then\n", bin)
 			fmt.Fprintf(&b, "  echo \"gazr: installing %s %s into the go-bin cache\" >&2\n", name, ver)
-			fmt.Fprintf(&b, "  GOBIN=\"$d\" go install %s@\"%s\" >&2 || { echo \"gazr: %s needs %s %s: go install %s@%s failed (looked in $d, GOPROXY=${GOPROXY:-default}); fix: make the Go module proxy reachable, set %s in [verbs.%s.env], %s\" >&2; exit 2; }\n",
+			fmt.Fprintf(&b, "  GOBIN=\"$gazr_bin\" go install %s@\"%s\" >&2 || { echo \"gazr: %s needs %s %s: go install %s@%s failed (looked in $gazr_bin, GOPROXY=${GOPROXY:-default}); fix: make the Go module proxy reachable, set %s in [verbs.%s.env], %s\" >&2; exit 2; }\n",
 				t.Go, ver, verb, name, ver, t.Go, ver, VersionEnv(name), verb, fix)
-			b.WriteString("fi\nPATH=\"$d:$PATH\"\n")
+			b.WriteString("fi\nPATH=\"$gazr_bin:$PATH\"\n")
 		case t.Python != "":
 			fmt.Fprintf(&b, "python3 -c 'import importlib.util, sys; sys.exit(importlib.util.find_spec(\"%s\") is None)' 2>/dev/null || { echo \"gazr: %s needs %s, not installed in ${VIRTUAL_ENV:-$(command -v python3) (no .venv)}; fix: add %s to the project's requirements (requirements.txt or pyproject.toml) and run gazr init, %s\" >&2; exit 2; }\n",
 				t.Python, verb, name, name, fix)

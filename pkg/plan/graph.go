@@ -131,3 +131,12 @@ func (g *graph) chain(from, to string) []string {
 func hasDep(s *Step, verb string) bool {
 	return slices.ContainsFunc(s.Deps, func(d Value) bool { return d.Value == verb })
 }
+
+// whyNot says why verb is not defined by conv; empty for a group, whose
+// members say.
+func whyNot(conv *convention.Convention, verb string) string {
+	if _, group := config.Groups[verb]; conv == nil || group {
+		return ""
+	}
+	return conv.WhyNot(verb)
+}

@@ -238,15 +238,6 @@ func origin(cfg *config.Config, key string) string {
 	return name
 }
 
-// whyNot says why verb is not defined by conv; empty for a group, whose
-// members say.
-func whyNot(conv *convention.Convention, verb string) string {
-	if _, group := config.Groups[verb]; conv == nil || group {
-		return ""
-	}
-	return conv.WhyNot(verb)
-}
-
 func convName(c *convention.Convention) string {
 	if c == nil {
 		return ""
