@@ -57,7 +57,7 @@ func newRootCmd(f *Factory) *cli.Command {
 	root := &cli.Command{
 		Name:    "gazr",
 		Usage:   "one front door to every repository: its verbs, run in containers",
-		Version: Version,
+		Version: version(),
 		UsageText: "gazr [-C <dir>] <verb> [--dry-run] [-- <args>...]\n" +
 			"gazr list | explain <verb> | doctor | init [--write-config]\n" +
 			"gazr new <template> <dir>",

@@ -97,7 +97,7 @@ func runDeploy(ctx context.Context, opts *DeployOptions) error {
 		if res != nil && res.Record != nil && res.Record.Result == deploy.ResultRolledBack {
 			fmt.Fprintf(opts.IO.ErrOut, "%s %s: %s was rolled back; %s still serves\n", cs.Red("✘"), res.Namespace, res.Version, orNone(res.Previous))
 		}
-		return err
+		return managerError(t.Env, err)
 	}
 	if res.Unchanged {
 		fmt.Fprintf(opts.IO.ErrOut, "%s %s unchanged: %s already runs\n", cs.Green("✔"), res.Namespace, res.Version)

@@ -66,7 +66,7 @@ type Project = project.Project
 // LoadProject loads the project from f.Dir (project.Load); a -C that is
 // not a directory is a usage error.
 func (f *Factory) LoadProject() (*Project, error) {
-	p, err := project.Load(f.Dir, Version)
+	p, err := project.Load(f.Dir, version())
 	var dir *project.DirError
 	if errors.As(err, &dir) {
 		return nil, &UsageError{Err: err}

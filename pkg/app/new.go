@@ -87,6 +87,10 @@ func runNew(_ context.Context, opts *NewOptions) error {
 	if opts.List {
 		return listTemplates(opts.IO, catalog)
 	}
+	// Checked as typed: once joined to -C's directory, "../x" looks absolute.
+	if err := scaffold.CheckName(opts.Target); err != nil {
+		return &UsageError{Err: err}
+	}
 	target := opts.Target
 	if !filepath.IsAbs(target) && opts.Dir != "" {
 		target = filepath.Join(opts.Dir, target)

@@ -37,6 +37,12 @@ func (c *Catalog) New(opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := CheckName(opts.Dir); err != nil {
+		return nil, err
+	}
+	if opts.Module != "" && !t.UsesModule() {
+		return nil, inputErrorf("--module is for Go templates: template %s has no Go module (drop --module)", t.Name)
+	}
 	tgt, err := checkTarget(opts.Dir)
 	if err != nil {
 		return nil, err

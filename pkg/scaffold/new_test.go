@@ -57,6 +57,10 @@ func TestNewValidation(t *testing.T) {
 			Options{Template: "go", Dir: "sub/.."}, "is not empty"},
 		{"bad module", nil, Options{Template: "go", Dir: "app", Module: "Not A Path"}, `invalid Go module path "Not A Path"`},
 		{"module with ..", nil, Options{Template: "go", Dir: "app", Module: "example.com/../x"}, `invalid Go module path`},
+		{"space in the name", nil, Options{Template: "go", Dir: "my app"}, `cannot name a project`},
+		{"name starting with a dash", nil, Options{Template: "node", Dir: "-x"}, `cannot name a project`},
+		{"module for python", nil, Options{Template: "python", Dir: "app", Module: "github.com/acme/api"}, `--module is for Go templates: template python-http`},
+		{"module for node", nil, Options{Template: "node", Dir: "app", Module: "github.com/acme/api"}, `--module is for Go templates: template node-http`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -137,7 +141,7 @@ func TestNewIntoEmptyDir(t *testing.T) {
 	if err := os.Mkdir(dir, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	res, err := c.New(Options{Template: "python", Dir: dir, Module: "github.com/acme/api"})
+	res, err := c.New(Options{Template: "python", Dir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -242,5 +246,28 @@ func TestProjectName(t *testing.T) {
 		if got := ProjectName(tt.dir); got != tt.want {
 			t.Errorf("ProjectName(%q) = %q, want %q", tt.dir, got, tt.want)
 		}
+	}
+}
+
+// TestNewRefusesClimbingOut: a relative target with ".." is refused before
+// anything is looked at or written; the module flag reaches a Go template.
+func TestNewRefusesClimbingOut(t *testing.T) {
+	c, err := Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range []string{"../x", "a/../../x", ".."} {
+		_, err := c.New(Options{Template: "go", Dir: dir})
+		var in *InputError
+		if !errors.As(err, &in) || !strings.Contains(err.Error(), "leaves the current directory") {
+			t.Errorf("New(%q) = %v, want an InputError saying it leaves the current directory", dir, err)
+		}
+	}
+	dir := filepath.Join(t.TempDir(), "api")
+	if _, err := c.New(Options{Template: "go", Dir: dir, Module: "github.com/acme/api"}); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "go.mod")); err != nil || !strings.Contains(string(b), "module github.com/acme/api\n") {
+		t.Errorf("go.mod = %q, %v; want module github.com/acme/api", b, err)
 	}
 }

@@ -44,8 +44,9 @@ func resolveEndpoint(env *config.Environment) (endpoint, error) {
 		case env.Insecure:
 			e.opts = []client.Opt{client.WithHost(host)}
 		default:
-			return e, fmt.Errorf("env %s: manager %s is plain TCP without TLS: anyone who reaches it controls the cluster; "+
-				"set tls = { ca = …, cert = …, key = … } in [env.%s], use ssh://, or set insecure = true to allow it", env.Name, host, env.Name)
+			// A *config.Error: the file asks for something gazr refuses (exit code 2).
+			return e, &config.Error{Msg: fmt.Sprintf("env %s: manager %s is plain TCP without TLS: anyone who reaches it controls the cluster; "+
+				"set tls = { ca = …, cert = …, key = … } in [env.%s], use ssh://, or set insecure = true to allow it", env.Name, host, env.Name)}
 		}
 	default:
 		e.opts = []client.Opt{client.WithHost(host)}
