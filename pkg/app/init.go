@@ -43,7 +43,7 @@ type InitOptions struct {
 	// (runVerb); its Verb is "init".
 	Step *VerbOptions
 
-	DryRun, WriteConfig bool
+	DryRun, WriteConfig, WriteMakefile bool
 }
 
 func newCmdInit(f *Factory) *cli.Command {
@@ -63,7 +63,7 @@ func newCmdInit(f *Factory) *cli.Command {
 	return &cli.Command{
 		Name:      "init",
 		Usage:     verbUsage["init"],
-		UsageText: "gazr init [--dry-run] [--write-config] [-- <args>...]",
+		UsageText: "gazr init [--dry-run] [--write-config | --write-makefile] [-- <args>...]",
 		Category:  "verbs",
 		Description: "Runs, each phase saying what it changed (✔) or found in place (•):\n" +
 			"  .env      created from .env.example or .env.dist when missing, never overwritten\n" +
@@ -73,21 +73,27 @@ func newCmdInit(f *Factory) *cli.Command {
 			"  services  starts the compose services the verbs list, healthy\n" +
 			"  init      the project's own init verb ([verbs.init] or the convention's), args after --\n" +
 			"A second run changes nothing. --write-config writes a commented .gazr.toml from the\n" +
-			"detected convention instead (never over an existing one).\n\n" +
+			"detected convention instead (never over an existing one); --write-makefile a Makefile\n" +
+			"whose targets call gazr, so that make test keeps working (never over an existing one).\n\n" +
 			"Examples:\n" +
 			"  $ gazr init\n" +
 			"  $ gazr init --dry-run\n" +
-			"  $ gazr init --write-config",
+			"  $ gazr init --write-config\n" +
+			"  $ gazr init --write-makefile --dry-run",
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "dry-run", Aliases: []string{"n"}, Usage: "print what init would do and change nothing"},
 			&cli.BoolFlag{Name: "write-config", Usage: "write .gazr.toml from the detected convention, commented, and stop"},
+			&cli.BoolFlag{Name: "write-makefile", Usage: "write a Makefile whose targets call gazr (make test runs gazr test), and stop"},
 		},
 		Action: func(ctx context.Context, cmd *cli.Command) error {
 			if cmd.Args().Len() > 0 {
 				return &UsageError{Err: fmt.Errorf("unexpected argument %q: pass arguments to the init step after --, e.g. gazr init -- %s",
 					cmd.Args().First(), strings.Join(cmd.Args().Slice(), " "))}
 			}
-			opts.DryRun, opts.WriteConfig = cmd.Bool("dry-run"), cmd.Bool("write-config")
+			opts.DryRun, opts.WriteConfig, opts.WriteMakefile = cmd.Bool("dry-run"), cmd.Bool("write-config"), cmd.Bool("write-makefile")
+			if opts.WriteConfig && opts.WriteMakefile {
+				return &UsageError{Err: fmt.Errorf("--write-config and --write-makefile write one file each: run gazr init once with each")}
+			}
 			opts.Step.Args, opts.Step.DryRun = f.ExtraArgs, opts.DryRun
 			return runInit(ctx, opts)
 		},
@@ -99,6 +105,9 @@ func newCmdInit(f *Factory) *cli.Command {
 func runInit(ctx context.Context, opts *InitOptions) error {
 	if opts.WriteConfig {
 		return runWriteConfig(opts)
+	}
+	if opts.WriteMakefile {
+		return runWriteMakefile(opts)
 	}
 	start := time.Now()
 	p, err := opts.Project()

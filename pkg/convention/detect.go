@@ -102,6 +102,8 @@ func derive(c, lang *Convention, root, marker string) (*Convention, error) {
 		if len(out.Verbs) == 0 {
 			return nil, nil
 		}
+	case forwards(filepath.Join(root, marker)):
+		return nil, nil
 	default:
 		targets, err := makeTargets(filepath.Join(root, marker))
 		if err != nil || len(targets) == 0 {
