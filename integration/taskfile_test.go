@@ -42,13 +42,14 @@ func TestTaskfile(t *testing.T) {
 }
 
 // buildTaskHelper builds cmd/gazr-task (a module of its own) with
-// CGO_ENABLED=0, as releases do, so that it runs in any Linux image.
+// CGO_ENABLED=0, trimmed and stripped, as releases do (.goreleaser.yaml),
+// so that it runs in any Linux image and the tests use what ships.
 func buildTaskHelper(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
 	openDirs(dir, 1)
 	out := filepath.Join(dir, "gazr-task")
-	cmd := exec.Command("go", "build", "-trimpath", "-o", out, ".")
+	cmd := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-o", out, ".")
 	cmd.Dir = filepath.Join("..", "cmd", "gazr-task")
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if b, err := cmd.CombinedOutput(); err != nil {

@@ -10,6 +10,7 @@
 // Usage:
 //
 //	gazr-task [--force] <task> [VAR=value...] [-- <args>...]
+//	gazr-task --protocol    (prints the protocol version gazr checks)
 //
 // Arguments after -- reach the task as CLI_ARGS (and CLI_ARGS_LIST), as
 // with `task`. The exit code of a failing command passes through; other
@@ -37,6 +38,10 @@ func main() {
 // run runs the tasks named in argv with the Taskfile found from dir (""
 // for the working directory, as task does) and returns the exit code.
 func run(ctx context.Context, dir string, argv []string, stdout, stderr io.Writer) int {
+	if len(argv) == 1 && argv[0] == "--protocol" {
+		fmt.Fprintln(stdout, protocol)
+		return 0
+	}
 	inv, err := parseArgs(argv)
 	if err != nil {
 		fmt.Fprintf(stderr, "gazr-task: %v\n", err)

@@ -43,6 +43,7 @@ func TestRun(t *testing.T) {
 		{"unknown task", taskfile, []string{"nope"}, 200, "", `Task "nope" does not exist`},
 		{"broken Taskfile", "version: '3'\ntasks:\n  a: [\n", []string{"a"}, 109, "", "Taskfile.yml"},
 		{"unknown flag", taskfile, []string{"--list"}, 2, "", `unknown flag "--list"`},
+		{"protocol", taskfile, []string{"--protocol"}, 0, "1\n", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

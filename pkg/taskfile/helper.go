@@ -54,8 +54,18 @@ func HelperNames(goos, goarch string) []string {
 // FindHelper returns the path of the gazr-task helper: $GAZR_TASK_HELPER
 // when set, else the first of HelperNames next to gazr's own executable
 // (symlinks resolved, so a gazr linked into PATH finds the helper beside
-// its real file). It returns a *HelperError when none is there.
+// its real file). It returns a *HelperError when none is there, and a
+// *ProtocolError when the helper found speaks another protocol (checked
+// once per helper file and process).
 func FindHelper() (string, error) {
+	p, err := locateHelper()
+	if err != nil {
+		return "", err
+	}
+	return p, checkProtocol(p)
+}
+
+func locateHelper() (string, error) {
 	if p := os.Getenv(HelperEnv); p != "" {
 		return checkHelper(p)
 	}

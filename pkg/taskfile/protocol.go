@@ -1,0 +1,79 @@
+package taskfile
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// HelperProtocol is the gazr-task protocol this gazr speaks (the helper's
+// own constant, cmd/gazr-task/protocol.go, is kept equal by a test).
+const HelperProtocol = 1
+
+// ProtocolError says the helper found speaks another protocol than gazr.
+type ProtocolError struct {
+	Path string
+	// Got is the helper's protocol, 0 when it answered none (a release
+	// older than the check).
+	Got int
+}
+
+func (e *ProtocolError) Error() string {
+	speaks := fmt.Sprintf("speaks protocol %d", e.Got)
+	if e.Got == 0 {
+		speaks = "answers no protocol (a release older than this gazr)"
+	}
+	return fmt.Sprintf("gazr-task at %s %s, this gazr needs %d: install the gazr-task of the same release as gazr, next to it (%s), or point %s at it",
+		e.Path, speaks, HelperProtocol, HelperInstall, HelperEnv)
+}
+
+// checked caches the check by path, size and modification time, so that a
+// run asking for the helper several times (one plan per verb) pays the
+// exec once, and a helper replaced meanwhile is checked again.
+var checked sync.Map // protocolKey → error
+
+type protocolKey struct {
+	path  string
+	size  int64
+	mtime time.Time
+}
+
+// checkProtocol runs `path --protocol` and compares its answer with
+// HelperProtocol. A helper this host cannot execute (the Linux helper of
+// a macOS or Windows gazr, another architecture's build) cannot be asked,
+// and passes: the step container that runs it is the next to tell.
+func checkProtocol(path string) error {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return &HelperError{Looked: []string{path}, Err: err}
+	}
+	key := protocolKey{path, fi.Size(), fi.ModTime()}
+	if v, ok := checked.Load(key); ok {
+		err, _ := v.(error)
+		return err
+	}
+	err = askProtocol(path)
+	checked.Store(key, err)
+	return err
+}
+
+func askProtocol(path string) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, path, "--protocol").Output()
+	if errors.Is(err, syscall.ENOEXEC) || errors.Is(err, exec.ErrNotFound) {
+		return nil
+	}
+	n, perr := strconv.Atoi(strings.TrimSpace(string(out)))
+	if err != nil || perr != nil || n != HelperProtocol {
+		return &ProtocolError{Path: path, Got: n}
+	}
+	return nil
+}
