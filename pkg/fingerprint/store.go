@@ -37,18 +37,28 @@ type Store struct {
 // CacheDirEnv overrides the directory under which gazr keeps its state.
 const CacheDirEnv = "GAZR_CACHE_DIR"
 
+// CacheDir is the directory under which gazr keeps its state:
+// $GAZR_CACHE_DIR, else the user cache directory's gazr/ (~/.cache/gazr on
+// Linux).
+func CacheDir() (string, error) {
+	if dir := os.Getenv(CacheDirEnv); dir != "" {
+		return dir, nil
+	}
+	ucd, err := os.UserCacheDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(ucd, "gazr"), nil
+}
+
 // Open returns the store of the project at root:
 // <cache>/fingerprints/<hash of root>, where <cache> is $GAZR_CACHE_DIR, else
 // the user cache directory's gazr/ (~/.cache/gazr on Linux). Nothing is
 // written in the project.
 func Open(root string) (*Store, error) {
-	dir := os.Getenv(CacheDirEnv)
-	if dir == "" {
-		ucd, err := os.UserCacheDir()
-		if err != nil {
-			return nil, fmt.Errorf("no cache directory for fingerprints (%v); set %s", err, CacheDirEnv)
-		}
-		dir = filepath.Join(ucd, "gazr")
+	dir, err := CacheDir()
+	if err != nil {
+		return nil, fmt.Errorf("no cache directory for fingerprints (%v); set %s", err, CacheDirEnv)
 	}
 	sum := sha256.Sum256([]byte(root))
 	return &Store{Dir: filepath.Join(dir, "fingerprints", hex.EncodeToString(sum[:8]))}, nil

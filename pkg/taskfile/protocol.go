@@ -2,15 +2,20 @@ package taskfile
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/gazr-io/gazr/pkg/fingerprint"
 )
 
 // HelperProtocol is the gazr-task protocol this gazr speaks (the helper's
@@ -59,9 +64,51 @@ func checkProtocol(path string) error {
 		err, _ := v.(error)
 		return err
 	}
+	if agreed(key) {
+		checked.Store(key, nil)
+		return nil
+	}
 	err = askProtocol(path)
 	checked.Store(key, err)
+	if err == nil {
+		remember(key)
+	}
 	return err
+}
+
+// agreed reports whether an earlier run recorded that this very helper
+// file (path, size, modification time) speaks HelperProtocol: asking it
+// costs an exec of go-task's startup (0.1 s or more), which a skipped verb
+// must not pay on every run.
+func agreed(k protocolKey) bool {
+	b, err := os.ReadFile(recordPath(k.path))
+	return err == nil && string(b) == recordLine(k)
+}
+
+// remember records a helper that answered HelperProtocol; failing to
+// write only means asking again next time.
+func remember(k protocolKey) {
+	p := recordPath(k.path)
+	if p == "" || os.MkdirAll(filepath.Dir(p), 0o755) != nil {
+		return
+	}
+	tmp := p + ".tmp" + strconv.Itoa(os.Getpid())
+	if os.WriteFile(tmp, []byte(recordLine(k)), 0o644) == nil {
+		_ = os.Rename(tmp, p)
+	}
+}
+
+func recordPath(path string) string {
+	dir, err := fingerprint.CacheDir()
+	if err != nil {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(path))
+	return filepath.Join(dir, "helpers", hex.EncodeToString(sum[:8]))
+}
+
+func recordLine(k protocolKey) string {
+	return fmt.Sprintf("%s\t%d\t%d\tprotocol %d\n", k.path, k.size, k.mtime.UnixNano(), HelperProtocol)
 }
 
 func askProtocol(path string) error {

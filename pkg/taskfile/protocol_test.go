@@ -19,6 +19,7 @@ func helperScript(t *testing.T, body string) string {
 		t.Fatal(err)
 	}
 	t.Setenv(HelperEnv, p)
+	t.Setenv("GAZR_CACHE_DIR", t.TempDir())
 	return p
 }
 
@@ -57,6 +58,35 @@ func TestFindHelperProtocolCached(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(count); strings.Count(string(b), "x") != 1 {
 		t.Errorf("the helper ran %d times, want 1", strings.Count(string(b), "x"))
+	}
+}
+
+// TestFindHelperProtocolRemembered: the next run (a new process: the
+// in-memory cache is empty) does not execute the helper again, until the
+// helper file changes.
+func TestFindHelperProtocolRemembered(t *testing.T) {
+	count := filepath.Join(t.TempDir(), "count")
+	p := helperScript(t, "echo x >> "+count+"; echo "+strconv.Itoa(HelperProtocol))
+	runs := func() int {
+		b, _ := os.ReadFile(count)
+		return strings.Count(string(b), "x")
+	}
+	for range 3 {
+		checked.Clear()
+		if _, err := FindHelper(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if runs() != 1 {
+		t.Fatalf("the helper ran %d times in 3 runs, want 1", runs())
+	}
+	if err := os.WriteFile(p, []byte("#!/bin/sh\necho x >> "+count+"; echo 99\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	checked.Clear()
+	var pe *ProtocolError
+	if _, err := FindHelper(); !errors.As(err, &pe) || runs() != 2 {
+		t.Errorf("after replacing the helper: %v, %d runs; want a ProtocolError after asking it again", err, runs())
 	}
 }
 
