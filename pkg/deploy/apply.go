@@ -143,6 +143,7 @@ func ApplyServices(ctx context.Context, api SwarmAPI, st *convert.Stack, reg Reg
 			fmt.Fprintf(out, "  %-24s unchanged\n", spec.Name)
 			continue
 		case exists:
+			t.Since = cur.UpdatedAt
 			if cur.UpdateStatus != nil {
 				t.Stale = cur.UpdateStatus.StartedAt
 			}

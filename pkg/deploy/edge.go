@@ -59,7 +59,7 @@ func UpdateEdge(ctx context.Context, api SwarmAPI, env *config.Environment, img 
 	fmt.Fprintf(out, "edge: routing %d service(s) on port %d\n", len(routes), env.EdgePort)
 	t := Target{Name: spec.Name, Image: imageOf(spec)}
 	if err == nil {
-		t.ID = cur.Service.ID
+		t.ID, t.Since = cur.Service.ID, cur.Service.UpdatedAt
 		if cur.Service.UpdateStatus != nil {
 			t.Stale = cur.Service.UpdateStatus.StartedAt
 		}
