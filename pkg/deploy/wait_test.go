@@ -94,6 +94,11 @@ func TestRunsCurrentSpec(t *testing.T) {
 		svc.Spec.EndpointSpec = &swarm.EndpointSpec{Ports: []swarm.PortConfig{{TargetPort: 80, PublishedPort: 8080}}}
 		return svc
 	}
+	// The engine reports the template with defaults the task's spec
+	// leaves out.
+	defaulted := next
+	defaulted.Runtime, defaulted.Resources = "container", &swarm.ResourceRequirements{}
+	defaulted.ContainerSpec = &swarm.ContainerSpec{Image: next.ContainerSpec.Image, Env: next.ContainerSpec.Env, DNSConfig: &swarm.DNSConfig{}}
 	placed := next
 	placed.Placement = &swarm.Placement{Constraints: []string{"node.role==worker"}}
 	tests := []struct {
@@ -105,6 +110,7 @@ func TestRunsCurrentSpec(t *testing.T) {
 		{name: "old env, same image", task: running(old, before), svc: service(old, next, 1), want: false},
 		{name: "new env", task: running(next, after), svc: service(old, next, 1), want: true},
 		{name: "template unchanged (scale, labels): old tasks stay", task: running(next, before), svc: service(next, next, 3), want: true},
+		{name: "template with the engine's defaults", task: running(next, after), svc: service(old, defaulted, 1), want: true},
 		{name: "placement alone changed: tasks stay", task: running(next, before), svc: service(next, placed, 1), want: true},
 		{name: "ports changed: a task from before is replaced", task: running(next, before), svc: ports(service(next, next, 1)), want: false},
 		{name: "ports changed: a task created since", task: running(next, after), svc: ports(service(next, next, 1)), want: true},
