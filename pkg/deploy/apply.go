@@ -114,12 +114,12 @@ func StackServices(ctx context.Context, api SwarmAPI, namespace string) ([]swarm
 }
 
 // ApplyServices creates or updates the stack's services, leaving alone
-// those whose spec is unchanged, and returns the ones to wait for. With
-// prune, services of the namespace that the stack no longer has are
-// removed. The nodes pull each image with reg's credentials when it is in
-// reg, else with the docker config's for its registry (as `docker stack
-// deploy --with-registry-auth`).
-func ApplyServices(ctx context.Context, api SwarmAPI, st *convert.Stack, reg Registry, prune bool, out io.Writer) ([]Target, error) {
+// those whose spec is unchanged, and returns the ones to wait for. key
+// keys their spec hashes (see LabelSpecHash). With prune, services of the
+// namespace that the stack no longer has are removed. The nodes pull each
+// image with reg's credentials when it is in reg, else with the docker
+// config's for its registry (as `docker stack deploy --with-registry-auth`).
+func ApplyServices(ctx context.Context, api SwarmAPI, st *convert.Stack, key []byte, reg Registry, prune bool, out io.Writer) ([]Target, error) {
 	current, err := StackServices(ctx, api, st.Namespace)
 	if err != nil {
 		return nil, err
@@ -130,7 +130,7 @@ func ApplyServices(ctx context.Context, api SwarmAPI, st *convert.Stack, reg Reg
 	}
 	var targets []Target
 	for _, spec := range st.Services {
-		Stamp(&spec)
+		Stamp(key, &spec)
 		cur, exists := byName[spec.Name]
 		delete(byName, spec.Name)
 		t := Target{Name: spec.Name, Image: imageOf(spec), Health: healthOf(spec)}
@@ -139,10 +139,11 @@ func ApplyServices(ctx context.Context, api SwarmAPI, st *convert.Stack, reg Reg
 			return targets, fmt.Errorf("service %s: %w", spec.Name, err)
 		}
 		switch {
-		case exists && SameSpec(cur.Spec, spec):
+		case exists && SameSpec(key, cur.Spec, spec):
 			fmt.Fprintf(out, "  %-24s unchanged\n", spec.Name)
 			continue
 		case exists:
+			t.Since = cur.UpdatedAt
 			if cur.UpdateStatus != nil {
 				t.Stale = cur.UpdateStatus.StartedAt
 			}

@@ -87,18 +87,17 @@ func Deploy(ctx context.Context, o Options) (*Result, error) {
 	if err := checkRegistry(ctx, o, api, proj, reg); err != nil {
 		return nil, err
 	}
-	var key []byte
-	if len(proj.Secrets) > 0 {
-		if key, err = secretKey(ctx, api, o.Config.Name, Namespace(o.Config.Name, o.Env.Name), !o.DryRun); err != nil {
-			return nil, err
-		}
+	// The env's key names its secrets and keys its spec hashes.
+	key, err := secretKey(ctx, api, o.Config.Name, Namespace(o.Config.Name, o.Env.Name), !o.DryRun)
+	if err != nil {
+		return nil, err
 	}
 	rel, err := prepare(ctx, o, proj, reg, key)
 	if err != nil {
 		return nil, err
 	}
-	info, refs, stack := rel.info, rel.refs, rel.stack
-	res, err := plan(ctx, api, stack, info.Version)
+	info, stack := rel.info, rel.stack
+	res, err := plan(ctx, api, stack, key, info.Version)
 	if err != nil || o.DryRun {
 		return res, err
 	}
@@ -109,10 +108,10 @@ func Deploy(ctx context.Context, o Options) (*Result, error) {
 	defer releaseLock(lock, o.Out)
 	// Plan again under the lock: a deploy this one queued behind (--wait)
 	// changed what runs.
-	if res, err = plan(ctx, api, stack, info.Version); err != nil {
+	if res, err = plan(ctx, api, stack, key, info.Version); err != nil {
 		return res, err
 	}
-	targets, err := rollout(ctx, o, api, proj, stack, refs, reg, info)
+	targets, err := rollout(ctx, o, api, proj, rel, reg)
 	res.Unchanged = err == nil && len(targets) == 0 && !removes(res.Changes, o.Prune)
 	res.Record = record(ctx, api, o, res, err, start, stack, targets)
 	return res, err
@@ -128,19 +127,21 @@ func removes(changes []Change, prune bool) bool {
 	return false
 }
 
-// plan compares what runs in the stack's namespace with stack.
-func plan(ctx context.Context, api SwarmAPI, stack *convert.Stack, version string) (*Result, error) {
+// plan compares what runs in the stack's namespace with stack, whose spec
+// hashes key keys.
+func plan(ctx context.Context, api SwarmAPI, stack *convert.Stack, key []byte, version string) (*Result, error) {
 	current, err := StackServices(ctx, api, stack.Namespace)
 	if err != nil {
 		return nil, err
 	}
 	return &Result{Namespace: stack.Namespace, Version: version, Previous: versionOf(current),
-		Changes: DiffServices(current, stack.Services)}, nil
+		Changes: DiffServices(key, current, stack.Services)}, nil
 }
 
 // rollout does the part of a deploy that changes the cluster, and
 // returns the services it updated.
-func rollout(ctx context.Context, o Options, api SwarmAPI, proj *types.Project, st *convert.Stack, refs map[string]string, reg Registry, info image.Info) ([]Target, error) {
+func rollout(ctx context.Context, o Options, api SwarmAPI, proj *types.Project, rel *release, reg Registry) ([]Target, error) {
+	st, refs, info := rel.stack, rel.refs, rel.info
 	if err := CheckEdgeImage(ctx, api, o.Env, o.EdgeImage); err != nil {
 		return nil, err
 	}
@@ -159,7 +160,7 @@ func rollout(ctx context.Context, o Options, api SwarmAPI, proj *types.Project, 
 		}
 	}
 	fmt.Fprintf(o.Out, "roll out %s (%s)\n", st.Namespace, info.Version)
-	targets, err := ApplyServices(ctx, api, st, reg, o.Prune, o.Out)
+	targets, err := ApplyServices(ctx, api, st, rel.key, reg, o.Prune, o.Out)
 	if err != nil {
 		return targets, interrupted(err, targets)
 	}
@@ -226,7 +227,7 @@ func dryRunNoSwarm(ctx context.Context, o Options, proj *types.Project) (*Result
 	if err != nil {
 		return nil, err
 	}
-	return &Result{Namespace: rel.stack.Namespace, Version: rel.info.Version, Changes: DiffServices(nil, rel.stack.Services)}, nil
+	return &Result{Namespace: rel.stack.Namespace, Version: rel.info.Version, Changes: DiffServices(key, nil, rel.stack.Services)}, nil
 }
 
 // release is what a deploy ships: a version, each service's image, and
@@ -235,6 +236,9 @@ type release struct {
 	info  image.Info
 	refs  map[string]string
 	stack *convert.Stack
+	// key is the env's key: it names the secrets and keys the spec
+	// hashes.
+	key []byte
 }
 
 // prepare works out the release from the sources, without touching the
@@ -252,5 +256,5 @@ func prepare(ctx context.Context, o Options, proj *types.Project, reg Registry, 
 	if err != nil {
 		return nil, err
 	}
-	return &release{info: info, refs: refs, stack: stack}, nil
+	return &release{info: info, refs: refs, stack: stack, key: secretKey}, nil
 }

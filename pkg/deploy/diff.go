@@ -1,6 +1,7 @@
 package deploy
 
 import (
+	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -35,18 +36,24 @@ func (c Change) String() string {
 // normalises what it stores (network names become IDs, defaults appear),
 // so comparing stored and new specs field by field would see changes that
 // are not there; comparing hashes of what gazr submitted does not.
+//
+// The spec holds env values, secret ones included, and labels are read by
+// anyone who can list services: the hash is an HMAC keyed with the env's
+// key (the one naming its secrets, see secretKey), so that it cannot
+// confirm a guessed value. The key is kept in the swarm, so the hash of
+// the same spec is the same from one deploy to the next.
 const LabelSpecHash = "io.gazr.spec-hash"
 
 // SameSpec reports whether applying next over cur would change anything
 // that runs.
-func SameSpec(cur, next swarm.ServiceSpec) bool {
+func SameSpec(key []byte, cur, next swarm.ServiceSpec) bool {
 	h := cur.Labels[LabelSpecHash]
-	return h != "" && h == SpecHash(next)
+	return h != "" && h == SpecHash(key, next)
 }
 
-// SpecHash hashes a spec, leaving out the labels that change on every
-// deploy and the hash label itself.
-func SpecHash(s swarm.ServiceSpec) string {
+// SpecHash hashes a spec with key, leaving out the labels that change on
+// every deploy and the hash label itself.
+func SpecHash(key []byte, s swarm.ServiceSpec) string {
 	labels := map[string]string{}
 	for k, v := range s.Labels {
 		labels[k] = v
@@ -56,13 +63,14 @@ func SpecHash(s swarm.ServiceSpec) string {
 	}
 	s.Labels = labels
 	b, _ := json.Marshal(s)
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:12])
+	mac := hmac.New(sha256.New, key)
+	mac.Write(b)
+	return hex.EncodeToString(mac.Sum(nil)[:12])
 }
 
-// Stamp records next's hash in its labels, for SameSpec.
-func Stamp(next *swarm.ServiceSpec) {
-	h := SpecHash(*next)
+// Stamp records next's hash, keyed with key, in its labels, for SameSpec.
+func Stamp(key []byte, next *swarm.ServiceSpec) {
+	h := SpecHash(key, *next)
 	labels := map[string]string{}
 	for k, v := range next.Labels {
 		labels[k] = v
@@ -72,8 +80,9 @@ func Stamp(next *swarm.ServiceSpec) {
 }
 
 // DiffServices compares the services running now with those a deploy
-// would apply. Removed services are listed; they go only with --prune.
-func DiffServices(current []swarm.Service, next []swarm.ServiceSpec) []Change {
+// would apply, with the key of their spec hashes. Removed services are
+// listed; they go only with --prune.
+func DiffServices(key []byte, current []swarm.Service, next []swarm.ServiceSpec) []Change {
 	byName := map[string]swarm.Service{}
 	for _, s := range current {
 		byName[s.Spec.Name] = s
@@ -85,7 +94,7 @@ func DiffServices(current []swarm.Service, next []swarm.ServiceSpec) []Change {
 		switch {
 		case !ok:
 			out = append(out, Change{Op: "+", Kind: "service", Name: spec.Name, Details: describeNew(spec)})
-		case SameSpec(cur.Spec, spec):
+		case SameSpec(key, cur.Spec, spec):
 			out = append(out, Change{Op: "=", Kind: "service", Name: spec.Name})
 		default:
 			out = append(out, Change{Op: "~", Kind: "service", Name: spec.Name, Details: describeChange(cur.Spec, spec)})

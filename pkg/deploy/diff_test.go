@@ -15,8 +15,11 @@ func spec(name, image string, replicas uint64, env ...string) swarm.ServiceSpec 
 	}
 }
 
+// testKey stands for an env's key.
+var testKey = []byte("env key")
+
 func stamped(s swarm.ServiceSpec) swarm.Service {
-	Stamp(&s)
+	Stamp(testKey, &s)
 	return swarm.Service{Spec: s}
 }
 
@@ -24,15 +27,39 @@ func TestSameSpec(t *testing.T) {
 	a := spec("ns_web", "img:1", 3, "A=1")
 	b := spec("ns_web", "img:1", 3, "A=1")
 	b.Labels["io.gazr.deployed-at"] = "t2" // volatile: ignored
-	if !SameSpec(stamped(a).Spec, b) {
+	if !SameSpec(testKey, stamped(a).Spec, b) {
 		t.Error("specs differing only by deployed-at are not the same")
 	}
-	if SameSpec(a, b) {
+	if SameSpec(testKey, a, b) {
 		t.Error("a spec without a hash label must count as changed")
 	}
 	c := spec("ns_web", "img:2", 3, "A=1")
-	if SameSpec(stamped(a).Spec, c) {
+	if SameSpec(testKey, stamped(a).Spec, c) {
 		t.Error("a new image is not a change")
+	}
+}
+
+// The hash label covers env values, secret ones included: keyed, it
+// confirms no guess to whoever reads labels without the key, yet it stays
+// the same for the same spec and key, so an unchanged redeploy changes
+// nothing.
+func TestSpecHashIsKeyed(t *testing.T) {
+	s := spec("ns_web", "img:1", 1, "API_TOKEN=hunter2")
+	h := SpecHash(testKey, s)
+	if again := SpecHash(testKey, spec("ns_web", "img:1", 1, "API_TOKEN=hunter2")); again != h {
+		t.Errorf("same spec, same key: %s then %s", h, again)
+	}
+	if other := SpecHash([]byte("another key"), s); other == h {
+		t.Error("the hash does not depend on the key")
+	}
+	if guess := SpecHash(nil, s); guess == h {
+		t.Error("the keyed hash equals the unkeyed one: a guess can be checked without the key")
+	}
+	if h == SpecHash(testKey, spec("ns_web", "img:1", 1, "API_TOKEN=hunter3")) {
+		t.Error("a changed secret value leaves the hash unchanged: the service would not be updated")
+	}
+	if SameSpec([]byte("another key"), stamped(s).Spec, s) {
+		t.Error("a hash stamped with another key matches")
 	}
 }
 
@@ -48,7 +75,7 @@ func TestDiffServices(t *testing.T) {
 		spec("ns_worker", "w:1", 2, "Q=1"),
 	}
 	var got []string
-	for _, c := range DiffServices(current, next) {
+	for _, c := range DiffServices(testKey, current, next) {
 		got = append(got, c.String())
 	}
 	want := []string{

@@ -51,15 +51,17 @@ func UpdateEdge(ctx context.Context, api SwarmAPI, env *config.Environment, img 
 			ref.ConfigID = cfgID
 		}
 	}
-	Stamp(&spec)
+	// The edge's spec holds no secret, and every env on its port shares
+	// it: its hash needs no env's key.
+	Stamp(nil, &spec)
 	cur, err := api.ServiceInspect(ctx, spec.Name, client.ServiceInspectOptions{})
-	if err == nil && SameSpec(cur.Service.Spec, spec) {
+	if err == nil && SameSpec(nil, cur.Service.Spec, spec) {
 		return nil
 	}
 	fmt.Fprintf(out, "edge: routing %d service(s) on port %d\n", len(routes), env.EdgePort)
 	t := Target{Name: spec.Name, Image: imageOf(spec)}
 	if err == nil {
-		t.ID = cur.Service.ID
+		t.ID, t.Since = cur.Service.ID, cur.Service.UpdatedAt
 		if cur.Service.UpdateStatus != nil {
 			t.Stale = cur.Service.UpdateStatus.StartedAt
 		}

@@ -57,8 +57,12 @@ func Rollback(ctx context.Context, o RollbackOptions) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("roll back %s to %s: %w", ns, target.Version, err)
 	}
+	key, err := secretKey(ctx, api, o.Project, ns, true)
+	if err != nil {
+		return nil, fmt.Errorf("roll back %s to %s: %w", ns, target.Version, err)
+	}
 	st := &convert.Stack{Namespace: ns, Services: specs}
-	res := &Result{Namespace: ns, Version: target.Version, Previous: running, Changes: DiffServices(current, st.Services)}
+	res := &Result{Namespace: ns, Version: target.Version, Previous: running, Changes: DiffServices(key, current, st.Services)}
 	// The nodes may have to pull the old images again. Not reaching the
 	// registry's credential must not stop a rollback: try without.
 	reg, err := o.Backend.Registry(ctx)
@@ -66,7 +70,7 @@ func Rollback(ctx context.Context, o RollbackOptions) (*Result, error) {
 		fmt.Fprintf(o.Out, "warning: registry credentials: %v; rolling back without them\n", err)
 		reg = Registry{}
 	}
-	targets, err := ApplyServices(ctx, api, st, reg, false, o.Out)
+	targets, err := ApplyServices(ctx, api, st, key, reg, false, o.Out)
 	if err == nil {
 		err = Wait(ctx, api, targets, o.Env.Timeout, o.Out)
 	}

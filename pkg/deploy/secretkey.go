@@ -17,8 +17,9 @@ import (
 // namespace.
 const LabelSecretKey = "io.gazr.secret-key"
 
-// secretKey returns the key of a stack's secret names, kept in a swarm
-// config so that every machine deploying the env names secrets alike. A
+// secretKey returns the env's key, which names the stack's secrets and
+// keys its spec hashes (LabelSpecHash), kept in a swarm config so that
+// every machine deploying the env names and hashes alike. A
 // missing key is created (random) when create is set; otherwise, for a
 // dry run, a throw-away key stands in: the secrets are all new then.
 func secretKey(ctx context.Context, api client.ConfigAPIClient, project, namespace string, create bool) ([]byte, error) {

@@ -24,6 +24,10 @@ type Target struct {
 	// belongs to an earlier deploy and is ignored. (Comparing with the
 	// manager's start time, not our clock, is immune to clock skew.)
 	Stale *time.Time
+	// Since is the service's UpdatedAt before this deploy updated it
+	// (the manager's clock); tasks created after it are the update's.
+	// Zero for a service this deploy created.
+	Since time.Time
 	// Created is true for a service this deploy created: no previous
 	// version for swarm to roll back to, so failing tasks stop the wait
 	// (see FailEarlyAfter).
@@ -56,7 +60,7 @@ func (e *TimeoutError) Error() string {
 	return fmt.Sprintf("service %s did not converge within %s (%s); raise timeout in the env or see gazr logs", e.Service, e.After, e.State)
 }
 
-// Wait polls until every target runs its new image on all desired tasks,
+// Wait polls until every target runs its new spec on all desired tasks,
 // printing a line to out whenever a service's progress changes. It fails
 // fast when swarm pauses or rolls back an update.
 func Wait(ctx context.Context, api SwarmAPI, targets []Target, timeout time.Duration, out io.Writer) error {
@@ -123,7 +127,7 @@ func checkTarget(ctx context.Context, api SwarmAPI, t Target, why map[string]str
 	for _, task := range tasks.Items {
 		if task.Status.State == swarm.TaskStateRunning {
 			running++
-			if sameImage(task.Spec.ContainerSpec, t.Image) {
+			if sameImage(task.Spec.ContainerSpec, t.Image) && runsCurrentSpec(task, svc, t.Since) {
 				fresh++
 			}
 		}
