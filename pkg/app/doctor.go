@@ -68,6 +68,9 @@ func newDoctorClient() (doctor.API, error) {
 // code 1, when one of them failed: a doctor's report is its result, so an
 // unreachable engine is a failed check here, not exit 125.
 func runDoctor(ctx context.Context, opts *DoctorOptions) error {
+	if err := knownEnv(opts.Project, opts.Env); err != nil {
+		return err
+	}
 	rs, needs := projectNeeds(ctx, opts.Project, opts.Compose)
 	if api, err := opts.Engine(); err != nil {
 		rs = append(rs, doctor.Result{Name: "engine", Status: doctor.Fail, Detail: err.Error(),
@@ -82,6 +85,23 @@ func runDoctor(ctx context.Context, opts *DoctorOptions) error {
 	printResults(opts.IO.Out, cs, rs)
 	if n := countFailed(rs); n > 0 {
 		return fmt.Errorf("%d of %d checks failed: apply the fixes above, then run gazr doctor again", n, len(rs))
+	}
+	return nil
+}
+
+// knownEnv rejects an --env naming no environment as a command-line
+// mistake (exit 2), before any check runs. A project that does not load is
+// left to the project check, which reports it with its position.
+func knownEnv(load func() (*Project, error), env string) error {
+	if env == "" {
+		return nil
+	}
+	p, err := load()
+	if err != nil {
+		return nil
+	}
+	if _, err := p.Config.Env(env); err != nil {
+		return &UsageError{Err: fmt.Errorf("cannot check env: %w", err)}
 	}
 	return nil
 }

@@ -124,3 +124,21 @@ func TestRunDoctorBadConfig(t *testing.T) {
 		t.Errorf("err %v, doctor printed:\n%s", err, out)
 	}
 }
+
+// TestRunDoctorUnknownEnv: `gazr doctor --env nope` is a mistake on the
+// command line: exit 2 with the known envs, before any check runs (no
+// "correct [env.nope] in .gazr.toml" for a table nobody wrote).
+func TestRunDoctorUnknownEnv(t *testing.T) {
+	dir := writeProject(t, map[string]string{"go.mod": "module x\n"})
+	io, out, _ := iostreams.Test()
+	engine := false
+	err := runDoctor(context.Background(), &DoctorOptions{IO: io, Project: loader(dir), Compose: devCompose, Env: "nope",
+		Engine: func() (doctor.API, error) { engine = true; return nil, errors.New("skip") },
+		Target: func(string, swarmInit) (*Target, error) { t.Fatal("target built for an unknown env"); return nil, nil }})
+	if err == nil || exitCode(iostreamsDiscard(), err, nil) != ExitUsage || !strings.Contains(err.Error(), `no environment named "nope"; known: local`) {
+		t.Fatalf("err = %v, want exit 2 naming the known envs", err)
+	}
+	if engine || out.Len() != 0 {
+		t.Errorf("checks ran before the bad --env was reported:\n%s", out)
+	}
+}
