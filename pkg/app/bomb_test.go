@@ -32,6 +32,8 @@ func TestConfigBombs(t *testing.T) {
 		{"dotted table header", write("[" + strings.Repeat("a.", 5000) + "b]\n"), ":1:"},
 		{"huge file", write(strings.Repeat("# padding padding padding padding\n", 64<<10)), "too large"},
 		{"empty", write(""), "is empty"},
+		{"only a UTF-8 byte-order mark", write("\xef\xbb\xbf\n"), "is empty"},
+		{"only a UTF-16 byte-order mark", write("\xff\xfe"), "is empty"},
 		{"directory", func(t *testing.T, p string) { mkdir(t, p) }, "is a directory"},
 		{"FIFO", func(t *testing.T, p string) {
 			if err := syscall.Mkfifo(p, 0o644); err != nil {

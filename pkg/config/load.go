@@ -60,12 +60,24 @@ func Load(dir string) (*Config, error) {
 		}
 		return nil, &Error{Path: path, Msg: err.Error()}
 	}
-	if len(bytes.TrimSpace(data)) == 0 {
+	if len(bytes.TrimSpace(withoutBOM(data))) == 0 {
 		// Likely a mistake (a failed write): say so rather than run the
 		// convention's defaults as if the file did not exist.
 		return nil, &Error{Path: path, Msg: "is empty; write its settings (see gazr init --write-config) or remove it"}
 	}
 	return Parse(path, data)
+}
+
+// withoutBOM returns data without the byte-order mark the TOML decoder
+// skips (UTF-8's, or UTF-16's that it reads as a sign of UTF-8), so a file
+// holding only a mark counts as empty.
+func withoutBOM(data []byte) []byte {
+	for _, bom := range []string{"\xef\xbb\xbf", "\xff\xfe"} {
+		if rest, ok := bytes.CutPrefix(data, []byte(bom)); ok {
+			return rest
+		}
+	}
+	return data
 }
 
 // Parse parses and validates the content of a project file at path.
