@@ -91,19 +91,24 @@ type stepRun struct {
 	store         *fingerprint.Store
 	storeErr      error
 	storeResolved bool
+	// prescans are the walks of steps' sources started with the run.
+	prescans map[*plan.Step]*fingerprint.Prescan
 }
 
 // Run runs pl, resolved for project p, on the engine; it returns the
 // first error, a *StepError for a step that failed, ctx's error when
 // cancelled. Steps that depend on a failed one do not run.
 func Run(ctx context.Context, opts *Options, p *project.Project, pl *plan.Plan) error {
-	api, err := opts.Engine(ctx)
-	if err != nil {
-		return err
-	}
 	jobs := opts.Jobs
 	if jobs == 0 {
 		jobs = runtime.NumCPU()
+	}
+	// Walking the sources while the engine answers: on a skipped verb,
+	// the walk and the engine's round trips are most of the time.
+	prescans := prescan(pl, jobs)
+	api, err := opts.Engine(ctx)
+	if err != nil {
+		return err
 	}
 	// Bad service names fail the run before any step starts; the compose
 	// project loaded for that is the one the first step needing services
@@ -113,7 +118,7 @@ func Run(ctx context.Context, opts *Options, p *project.Project, pl *plan.Plan) 
 		return err
 	}
 	container.Reap(ctx, api, pl.Project, opts.IO.ErrOut)
-	r := &stepRun{opts: opts, api: api, pl: pl, errOut: opts.IO.ErrOut, compose: proj, serviceNames: names}
+	r := &stepRun{opts: opts, api: api, pl: pl, errOut: opts.IO.ErrOut, compose: proj, serviceNames: names, prescans: prescans}
 	if jobs > 1 && plan.Width(pl.Steps) > 1 {
 		r.parallel = true
 		r.errOut = r.lines.Locked(opts.IO.ErrOut)
