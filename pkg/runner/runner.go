@@ -53,6 +53,10 @@ type Options struct {
 	// runner never reads the process environment.
 	Environ  map[string]string
 	Profiles []string
+	// Warm, when not nil, runs each step in a container kept running
+	// between runs (gazr watch); its owner closes it. An engine without
+	// exec runs fresh containers.
+	Warm *container.Warm
 }
 
 // StepError is a step that ran and failed, already reported on stderr:
@@ -170,7 +174,7 @@ func (r *stepRun) step(ctx context.Context, s *plan.Step) error {
 		runner.Stdout, runner.Stderr, runner.TTY = out, errOut, false
 	}
 	t := time.Now()
-	err := runner.Run(ctx, s)
+	err := r.run(ctx, runner, s)
 	took := time.Since(t).Round(time.Millisecond)
 	var exit *container.ExitError
 	switch {
@@ -192,6 +196,14 @@ func (r *stepRun) step(ctx context.Context, s *plan.Step) error {
 	default:
 		return err
 	}
+}
+
+// run runs the step in a fresh container, or a warm one.
+func (r *stepRun) run(ctx context.Context, runner *container.Runner, s *plan.Step) error {
+	if ex, ok := r.api.(container.ExecAPI); ok && r.opts.Warm != nil {
+		return r.opts.Warm.Run(ctx, runner, ex, s)
+	}
+	return runner.Run(ctx, s)
 }
 
 // startServices starts, for the first step that needs services, those
