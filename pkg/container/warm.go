@@ -7,8 +7,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"sync"
-	"time"
 
 	"github.com/moby/moby/api/pkg/stdcopy"
 	"github.com/moby/moby/client"
@@ -36,8 +36,8 @@ type ExecAPI interface {
 // network, user and env, so a run sees what a fresh one would, except
 // what a previous run left in the container's own file system outside
 // the mounts (/tmp, HOME): kept, as a shell's would be. Processes a run
-// leaves in the background (a server a test started) are killed after it,
-// so that the next run finds its ports free. Close removes the
+// leaves in the background (a server a test started) are killed when its
+// command exits, so that the next run finds its ports free. Close removes the
 // containers; no container outlives it. The zero Warm is ready to use.
 type Warm struct {
 	mu     sync.Mutex
@@ -47,6 +47,12 @@ type Warm struct {
 }
 
 type warmContainer struct{ id, hash string }
+
+// cleanAfter runs the step's command ("$@"), then kills what it left
+// running in the container (kill -1 spares the caller and the container's
+// PID 1, the keeper), keeping its exit code: a server a test started in
+// the background would hold a port, or the output stream, open.
+var cleanAfter = []string{"sh", "-c", `"$@"; c=$?; kill -9 -1 2>/dev/null; exit $c`, "gazr-warm"}
 
 // keeper is the warm container's main process: it waits, doing nothing,
 // until the container is removed.
@@ -61,8 +67,7 @@ func (w *Warm) Run(ctx context.Context, r *Runner, api ExecAPI, s *plan.Step) er
 	if err != nil {
 		return err
 	}
-	defer w.clean(id, s)
-	code, err := w.exec(ctx, r, id, s, s.Cmd(), true)
+	code, err := w.exec(ctx, r, id, s, append(slices.Clone(cleanAfter), s.Cmd()...))
 	if err != nil {
 		if ctx.Err() != nil {
 			// An exec cannot be signalled: its container goes, with it.
@@ -77,17 +82,17 @@ func (w *Warm) Run(ctx context.Context, r *Runner, api ExecAPI, s *plan.Step) er
 	return nil
 }
 
-// exec runs cmd in container id as step s, its output to r's streams when
-// attach, and returns its exit code.
-func (w *Warm) exec(ctx context.Context, r *Runner, id string, s *plan.Step, cmd []string, attach bool) (int, error) {
+// exec runs cmd in container id as step s, its output to r's streams,
+// and returns its exit code.
+func (w *Warm) exec(ctx context.Context, r *Runner, id string, s *plan.Step, cmd []string) (int, error) {
 	ex, err := w.api.ExecCreate(ctx, id, client.ExecCreateOptions{
 		User: s.User.Value, Env: s.EnvList(), WorkingDir: s.Workdir.Value, Cmd: cmd,
-		TTY: r.TTY && attach, AttachStdout: attach, AttachStderr: attach,
+		TTY: r.TTY, AttachStdout: true, AttachStderr: true,
 	})
 	if err != nil {
 		return 0, err
 	}
-	hijack, err := w.api.ExecAttach(ctx, ex.ID, client.ExecAttachOptions{TTY: r.TTY && attach})
+	hijack, err := w.api.ExecAttach(ctx, ex.ID, client.ExecAttachOptions{TTY: r.TTY})
 	if err != nil {
 		return 0, err
 	}
@@ -95,12 +100,9 @@ func (w *Warm) exec(ctx context.Context, r *Runner, id string, s *plan.Step, cmd
 	copied := make(chan struct{})
 	go func() {
 		defer close(copied)
-		switch {
-		case !attach:
-			_, _ = io.Copy(io.Discard, hijack.Reader)
-		case r.TTY:
+		if r.TTY {
 			_, _ = io.Copy(r.Stdout, hijack.Reader)
-		default:
+		} else {
 			_, _ = stdcopy.StdCopy(r.Stdout, r.Stderr, hijack.Reader)
 		}
 	}()
@@ -114,23 +116,6 @@ func (w *Warm) exec(ctx context.Context, r *Runner, id string, s *plan.Step, cmd
 		return 0, err
 	}
 	return res.ExitCode, nil
-}
-
-// clean kills what a run left running in the container (kill -1 spares
-// the caller and the container's PID 1, the keeper). A container that
-// cannot be cleaned is not reused.
-func (w *Warm) clean(id string, s *plan.Step) {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	code, err := w.exec(ctx, &Runner{}, id, s, []string{"sh", "-c", "kill -9 -1 2>/dev/null; true"}, false)
-	if err != nil || code != 0 {
-		w.mu.Lock()
-		if c, ok := w.warm[s.Verb]; ok && c.id == id {
-			delete(w.warm, s.Verb)
-			defer w.remove(id)
-		}
-		w.mu.Unlock()
-	}
 }
 
 // container returns the running warm container of s, replacing one made

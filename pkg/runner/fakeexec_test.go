@@ -16,11 +16,10 @@ import (
 var _ gcontainer.ExecAPI = (*fakeEngine)(nil)
 
 // fakeExec is a command executed in a running container: the verb's
-// behaviour (without hold), or the warm runner's clean-up.
+// behaviour, without hold.
 type fakeExec struct {
-	c     *fakeContainer
-	clean bool
-	code  int
+	c    *fakeContainer
+	code int
 }
 
 func (e *fakeEngine) ExecCreate(_ context.Context, id string, o client.ExecCreateOptions) (client.ExecCreateResult, error) {
@@ -40,10 +39,10 @@ func (e *fakeEngine) ExecCreate(_ context.Context, id string, o client.ExecCreat
 	}
 	e.next++
 	execID := fmt.Sprintf("exec%d", e.next)
-	x := &fakeExec{c: c, clean: strings.HasPrefix(o.Cmd[len(o.Cmd)-1], "kill -9 -1")}
+	x := &fakeExec{c: c}
 	e.execs[execID] = x
-	if x.clean {
-		e.record("clean %s", c.verb)
+	if len(o.Cmd) > 2 && strings.Contains(o.Cmd[2], "kill -9 -1") {
+		e.record("exec %s, cleaning after", c.verb)
 	} else {
 		e.record("exec %s", c.verb)
 	}
@@ -61,17 +60,15 @@ func (e *fakeEngine) ExecAttach(_ context.Context, id string, _ client.ExecAttac
 	e.mu.Unlock()
 	server, conn := net.Pipe()
 	go func() {
-		if !x.clean {
-			for _, line := range b.out {
-				frame := make([]byte, 8, 8+len(line)+1)
-				frame[0] = 1 // stdout
-				binary.BigEndian.PutUint32(frame[4:], uint32(len(line)+1))
-				_, _ = server.Write(append(frame, line+"\n"...))
-			}
-			e.mu.Lock()
-			x.code = b.code
-			e.mu.Unlock()
+		for _, line := range b.out {
+			frame := make([]byte, 8, 8+len(line)+1)
+			frame[0] = 1 // stdout
+			binary.BigEndian.PutUint32(frame[4:], uint32(len(line)+1))
+			_, _ = server.Write(append(frame, line+"\n"...))
 		}
+		e.mu.Lock()
+		x.code = b.code
+		e.mu.Unlock()
 		server.Close()
 	}()
 	return client.ExecAttachResult{HijackedResponse: client.HijackedResponse{Conn: conn, Reader: bufio.NewReader(conn)}}, nil

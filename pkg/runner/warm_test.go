@@ -51,8 +51,8 @@ func TestRunWarm(t *testing.T) {
 		}
 	}
 	ev := engine.Events()
-	if count(ev, "create style") != 1 || count(ev, "exec style") != 2 || count(ev, "clean style") != 2 {
-		t.Errorf("events %v: want one container, two execs in it, each followed by a clean-up", ev)
+	if count(ev, "create style") != 1 || count(ev, "exec style, cleaning after") != 2 {
+		t.Errorf("events %v: want one container, two execs in it, each cleaning up after itself", ev)
 	}
 	if len(engine.Left()) != 1 {
 		t.Errorf("containers up between runs: %v; want the warm one", engine.Left())
