@@ -121,7 +121,6 @@ func Run(ctx context.Context, opts *Options, p *project.Project, pl *plan.Plan) 
 	if err != nil {
 		return err
 	}
-	container.Reap(ctx, api, pl.Project, opts.IO.ErrOut)
 	r := &stepRun{opts: opts, api: api, pl: pl, errOut: opts.IO.ErrOut, compose: proj, serviceNames: names, prescans: prescans}
 	if jobs > 1 && plan.Width(pl.Steps) > 1 {
 		r.parallel = true
@@ -130,6 +129,15 @@ func Run(ctx context.Context, opts *Options, p *project.Project, pl *plan.Plan) 
 			r.pad = max(r.pad, len(s.Verb))
 		}
 	}
+	// Reaping needs a round trip to the engine that no step waits for: a
+	// dead gazr's containers are never those the steps create. Run
+	// returns once it is done, so nothing it removes outlives gazr.
+	reaped := make(chan struct{})
+	go func() {
+		defer close(reaped)
+		container.Reap(ctx, api, pl.Project, r.errOut)
+	}()
+	defer func() { <-reaped }()
 	start := time.Now()
 	if err := plan.Walk(ctx, pl.Steps, jobs, r.step); err != nil {
 		return err
