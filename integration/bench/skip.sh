@@ -12,13 +12,12 @@
 # before/after ratio on a loaded machine.
 #
 # Needs: a container engine, gazr-test/busybox:1 (integration/images/build.sh),
-# hyperfine (apt-get install hyperfine).
+# python3.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 runs=${1:-21}
 files=${2:-10000}
 base=${3:-}
-command -v hyperfine >/dev/null || { echo "bench: hyperfine is missing (apt-get install hyperfine)" >&2; exit 1; }
 image=gazr-test/busybox:1
 docker image inspect "$image" >/dev/null 2>&1 || { echo "bench: $image missing: run integration/images/build.sh" >&2; exit 1; }
 
@@ -48,16 +47,32 @@ sources = ["**/*.go", "go.mod"]
 TOML
 printf 'module example.com/big\n\ngo 1.26\n' >"$repo/go.mod"
 "$gazr" -C "$repo" test 2>/dev/null # records the first success
+sleep 1.1 # files younger than a second are re-read: let them age once
+"$gazr" -C "$repo" test 2>/dev/null # refreshes the record with their stats
 "$gazr" -C "$repo" test 2>&1 | grep -q 'skipped' || { echo "bench: the second run was not skipped" >&2; exit 1; }
 
-median() {
-  python3 -c 'import json,sys,statistics; r=json.load(open(sys.argv[1]))["results"]; print(" ".join("%.2f" % (statistics.median(x["times"])*1000) for x in r))' "$1"
+# Interleaved runs (each round runs every command once, in rotated
+# order), so that the machine's load weighs the same on every figure:
+# hyperfine runs one command's runs after the other's.
+timeall() {
+  python3 - "$runs" "$@" <<'PY'
+import subprocess, sys, time, statistics
+runs, cmds = int(sys.argv[1]), sys.argv[2:]
+t = {c: [] for c in cmds}
+for i in range(runs + 3):
+    k = i % len(cmds)
+    for c in cmds[k:] + cmds[:k]:
+        s = time.perf_counter()
+        subprocess.run(c.split(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if i >= 3:  # warm-up rounds
+            t[c].append(time.perf_counter() - s)
+print(" ".join("%.2f" % (statistics.median(t[c]) * 1000) for c in cmds))
+PY
 }
-echo "== skipped gazr test on $files unchanged files ($runs runs, median)"
+echo "== skipped gazr test on $files unchanged files ($runs interleaved runs, median)"
 cmds=("$gazr -C $repo test" "find $repo -name *.go -printf %s%T@%i" "$gazr --version")
 [ -n "$base" ] && cmds+=("$base -C $repo test")
-hyperfine -N --warmup 3 --runs "$runs" --export-json "$work/skip.json" "${cmds[@]}" >/dev/null 2>&1
-read -r g f v b < <(median "$work/skip.json")
+read -r g f v b < <(timeall "${cmds[@]}")
 printf 'gazr test (skipped)      %8.2f ms  (goal: <= 1.0 x find + stat)\nfind + stat, same files  %8.2f ms  ratio %.2f\ngazr --version           %8.2f ms  ratio %.2f\n' \
   "$g" "$f" "$(echo "$g / $f" | bc -l)" "$v" "$(echo "$g / $v" | bc -l)"
 [ -n "$base" ] && printf 'base gazr test (skipped) %8.2f ms  ratio %.2f (this / base)\n' "$b" "$(echo "$g / $b" | bc -l)"
