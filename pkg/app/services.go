@@ -41,7 +41,7 @@ func stepExit(err error) error {
 // started by the project's manager, reporting on stderr.
 func (opts *VerbOptions) runner() *runner.Options {
 	vars, profiles := hostEnv()
-	return &runner.Options{IO: opts.IO, Engine: opts.Engine, Jobs: opts.Jobs, Force: opts.Force, Environ: vars, Profiles: profiles,
+	return &runner.Options{IO: opts.IO, Engine: opts.Engine, Jobs: opts.Jobs, Force: opts.Force, Environ: vars, Profiles: profiles, Warm: opts.Warm,
 		Services: func(ctx context.Context, project string) (runner.Services, error) {
 			api, err := opts.Services(ctx)
 			if err != nil {

@@ -35,6 +35,9 @@ type VerbOptions struct {
 	// Jobs bounds how many independent steps run at once; 0 means the
 	// number of CPUs.
 	Jobs int
+	// Warm, when not nil, runs the steps in containers kept running
+	// between runs (gazr watch), which closes it.
+	Warm *container.Warm
 }
 
 // verbUsage is the one-line help of each verb.

@@ -23,6 +23,9 @@ type Inputs struct {
 	// "commands", "env GOFLAGS"). Only their hashes are stored, so env
 	// values never reach the cache.
 	Settings map[string]string
+	// Prescan, when not nil, is the walk of Sources already under way
+	// (StartPrescan); nil makes Check walk them.
+	Prescan *Prescan
 }
 
 // Verdict is the outcome of Check.
@@ -49,10 +52,14 @@ type Verdict struct {
 // stats of the sources and generates are those recorded, no file is read.
 func (s *Store) Check(verb string, in Inputs) (*Verdict, error) {
 	v := &Verdict{taken: time.Now(), settings: hashAll(in.Settings), prev: s.Load(verb)}
-	var err error
-	if v.src, err = scan(in.Root, in.Sources); err != nil {
+	src, ok, err := in.Prescan.listing(in)
+	if !ok {
+		src, err = scan(in.Root, in.Sources)
+	}
+	if err != nil {
 		return nil, fmt.Errorf("sources: %w", err)
 	}
+	v.src = src
 	v.NoSources = len(in.Sources) > 0 && len(v.src.stats) == 0
 	prev := v.prev
 	if prev == nil {

@@ -33,6 +33,7 @@ type fakeEngine struct {
 	running    int
 	maxRunning int
 	next       int
+	execs      map[string]*fakeExec
 }
 
 // behaviour is what a verb's container does once started: write out (each
@@ -185,7 +186,11 @@ func (e *fakeEngine) ContainerStart(_ context.Context, id string, _ client.Conta
 	e.running++
 	e.maxRunning = max(e.maxRunning, e.running)
 	e.record("start %s", c.verb)
-	go e.run(c, e.behaviours[c.verb])
+	b := e.behaviours[c.verb]
+	if c.cfg != nil && c.cfg.Labels[gcontainer.LabelWarm] != "" {
+		b = behaviour{hold: make(chan struct{})} // a warm container's keeper: runs until killed
+	}
+	go e.run(c, b)
 	return client.ContainerStartResult{}, nil
 }
 

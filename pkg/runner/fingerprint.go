@@ -3,6 +3,7 @@ package runner
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/moby/moby/client"
@@ -22,6 +23,7 @@ func (r *stepRun) check(ctx context.Context, s *plan.Step) (*fingerprint.Store, 
 		return nil, fingerprint.Inputs{}, nil
 	}
 	in := Inputs(ctx, r.api, r.pl, s)
+	in.Prescan = r.prescans[s]
 	v, err := store.Check(s.Verb, in)
 	if err != nil {
 		fmt.Fprintf(r.errOut, "gazr: warning: %s: cannot fingerprint its sources, running it: %v\n", s.Verb, err)
@@ -49,19 +51,52 @@ type Inspector interface {
 // runs (and pulls it). Each cache volume counts by its creation time: work
 // whose output is a cache (go mod download) is redone in a new volume.
 func Inputs(ctx context.Context, api Inspector, pl *plan.Plan, s *plan.Step) fingerprint.Inputs {
+	// One round trip each, all at once: on a skipped verb they are what
+	// the engine costs.
 	id := ""
-	if img, err := api.ImageInspect(ctx, s.Image.Value); err == nil {
-		id = img.ID
-	}
-	settings := s.Settings(id)
-	for _, c := range s.Caches {
-		created := "missing"
-		if v, err := api.VolumeInspect(ctx, c.Volume, client.VolumeInspectOptions{}); err == nil {
-			created = v.Volume.CreatedAt
+	created := make([]string, len(s.Caches))
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		if img, err := api.ImageInspect(ctx, s.Image.Value); err == nil {
+			id = img.ID
 		}
-		settings["cache "+c.Name] = created
+	})
+	for i, c := range s.Caches {
+		wg.Go(func() {
+			created[i] = "missing"
+			if v, err := api.VolumeInspect(ctx, c.Volume, client.VolumeInspectOptions{}); err == nil {
+				created[i] = v.Volume.CreatedAt
+			}
+		})
+	}
+	wg.Wait()
+	settings := s.Settings(id)
+	for i, c := range s.Caches {
+		settings["cache "+c.Name] = created[i]
 	}
 	return fingerprint.Inputs{Root: pl.Root, Sources: s.Sources.Values, Generates: s.Generates.Values, Settings: settings}
+}
+
+// prescan starts walking the sources of the steps that start first: those
+// with no deps, when all of them start at once. Any other step's sources
+// may be changed by a step before it, so they are walked when it starts.
+func prescan(pl *plan.Plan, jobs int) map[*plan.Step]*fingerprint.Prescan {
+	var roots []*plan.Step
+	for _, s := range pl.Steps {
+		if len(s.Deps) == 0 {
+			roots = append(roots, s)
+		}
+	}
+	if len(roots) > jobs {
+		return nil
+	}
+	out := map[*plan.Step]*fingerprint.Prescan{}
+	for _, s := range roots {
+		if len(s.Sources.Values) > 0 {
+			out[s] = fingerprint.StartPrescan(pl.Root, s.Sources.Values)
+		}
+	}
+	return out
 }
 
 func (r *stepRun) fingerprints() *fingerprint.Store {

@@ -53,6 +53,10 @@ type Options struct {
 	// runner never reads the process environment.
 	Environ  map[string]string
 	Profiles []string
+	// Warm, when not nil, runs each step in a container kept running
+	// between runs (gazr watch); its owner closes it. An engine without
+	// exec runs fresh containers.
+	Warm *container.Warm
 }
 
 // StepError is a step that ran and failed, already reported on stderr:
@@ -91,19 +95,24 @@ type stepRun struct {
 	store         *fingerprint.Store
 	storeErr      error
 	storeResolved bool
+	// prescans are the walks of steps' sources started with the run.
+	prescans map[*plan.Step]*fingerprint.Prescan
 }
 
 // Run runs pl, resolved for project p, on the engine; it returns the
 // first error, a *StepError for a step that failed, ctx's error when
 // cancelled. Steps that depend on a failed one do not run.
 func Run(ctx context.Context, opts *Options, p *project.Project, pl *plan.Plan) error {
-	api, err := opts.Engine(ctx)
-	if err != nil {
-		return err
-	}
 	jobs := opts.Jobs
 	if jobs == 0 {
 		jobs = runtime.NumCPU()
+	}
+	// Walking the sources while the engine answers: on a skipped verb,
+	// the walk and the engine's round trips are most of the time.
+	prescans := prescan(pl, jobs)
+	api, err := opts.Engine(ctx)
+	if err != nil {
+		return err
 	}
 	// Bad service names fail the run before any step starts; the compose
 	// project loaded for that is the one the first step needing services
@@ -112,8 +121,7 @@ func Run(ctx context.Context, opts *Options, p *project.Project, pl *plan.Plan) 
 	if err != nil {
 		return err
 	}
-	container.Reap(ctx, api, pl.Project, opts.IO.ErrOut)
-	r := &stepRun{opts: opts, api: api, pl: pl, errOut: opts.IO.ErrOut, compose: proj, serviceNames: names}
+	r := &stepRun{opts: opts, api: api, pl: pl, errOut: opts.IO.ErrOut, compose: proj, serviceNames: names, prescans: prescans}
 	if jobs > 1 && plan.Width(pl.Steps) > 1 {
 		r.parallel = true
 		r.errOut = r.lines.Locked(opts.IO.ErrOut)
@@ -121,6 +129,15 @@ func Run(ctx context.Context, opts *Options, p *project.Project, pl *plan.Plan) 
 			r.pad = max(r.pad, len(s.Verb))
 		}
 	}
+	// Reaping needs a round trip to the engine that no step waits for: a
+	// dead gazr's containers are never those the steps create. Run
+	// returns once it is done, so nothing it removes outlives gazr.
+	reaped := make(chan struct{})
+	go func() {
+		defer close(reaped)
+		container.Reap(ctx, api, pl.Project, r.errOut)
+	}()
+	defer func() { <-reaped }()
 	start := time.Now()
 	if err := plan.Walk(ctx, pl.Steps, jobs, r.step); err != nil {
 		return err
@@ -165,7 +182,7 @@ func (r *stepRun) step(ctx context.Context, s *plan.Step) error {
 		runner.Stdout, runner.Stderr, runner.TTY = out, errOut, false
 	}
 	t := time.Now()
-	err := runner.Run(ctx, s)
+	err := r.run(ctx, runner, s)
 	took := time.Since(t).Round(time.Millisecond)
 	var exit *container.ExitError
 	switch {
@@ -187,6 +204,14 @@ func (r *stepRun) step(ctx context.Context, s *plan.Step) error {
 	default:
 		return err
 	}
+}
+
+// run runs the step in a fresh container, or a warm one.
+func (r *stepRun) run(ctx context.Context, runner *container.Runner, s *plan.Step) error {
+	if ex, ok := r.api.(container.ExecAPI); ok && r.opts.Warm != nil {
+		return r.opts.Warm.Run(ctx, runner, ex, s)
+	}
+	return runner.Run(ctx, s)
 }
 
 // startServices starts, for the first step that needs services, those

@@ -302,3 +302,25 @@ func TestRunWarnsNoSources(t *testing.T) {
 		}
 	}
 }
+
+// Only the steps that start at once have their sources walked ahead: a
+// step after another may see its sources changed by it.
+func TestPrescanRootsOnly(t *testing.T) {
+	conf := strings.ReplaceAll(testConfig, `run = "lint"`, "run = \"lint\"\nsources = [\"*.go\"]")
+	conf = strings.ReplaceAll(conf, `run = "make"`, "run = \"make\"\nsources = [\"*.go\"]")
+	p := setup(t, map[string]string{".gazr.toml": conf})
+	pl, err := p.Plan("build", project.PlanOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]bool{}
+	for s := range prescan(pl, 2) {
+		got[s.Verb] = true
+	}
+	if !got["style"] || len(got) != 1 {
+		t.Errorf("prescanned with -j 2: %v; want style only (complexity has no sources, build has deps)", got)
+	}
+	if n := len(prescan(pl, 1)); n != 0 {
+		t.Errorf("prescanned %d steps with -j 1; want none: complexity may run before style", n)
+	}
+}
