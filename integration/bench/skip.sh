@@ -71,7 +71,9 @@ PY
 }
 echo "== skipped gazr test on $files unchanged files ($runs interleaved runs, median)"
 cmds=("$gazr -C $repo test" "find $repo -name *.go -printf %s%T@%i" "$gazr --version")
-[ -n "$base" ] && cmds+=("$base -C $repo test")
+# The base keeps its records apart: two gazr versions sharing one cache
+# would overwrite each other's record (their plans differ) and never skip.
+[ -n "$base" ] && cmds+=("env XDG_CACHE_HOME=$work/cache-base $base -C $repo test")
 read -r g f v b < <(timeall "${cmds[@]}")
 printf 'gazr test (skipped)      %8.2f ms  (goal: <= 1.0 x find + stat)\nfind + stat, same files  %8.2f ms  ratio %.2f\ngazr --version           %8.2f ms  ratio %.2f\n' \
   "$g" "$f" "$(echo "$g / $f" | bc -l)" "$v" "$(echo "$g / $v" | bc -l)"
