@@ -75,15 +75,18 @@ func (w *When) Holds(root string) bool {
 	if w == nil {
 		return true
 	}
+	return w.holdsWithoutFiles(root) || len(w.Files) > 0 && filesMatch(root, []*When{w})[0]
+}
+
+// holdsWithoutFiles checks the cheap parts of the condition: paths and
+// package.json keys, everything but a walk of the tree.
+func (w *When) holdsWithoutFiles(root string) bool {
 	for _, p := range w.Paths {
 		if _, err := os.Stat(filepath.Join(root, filepath.FromSlash(p))); err == nil {
 			return true
 		}
 	}
-	if len(w.PackageJSON) > 0 && packageJSONHas(root, w.PackageJSON) {
-		return true
-	}
-	return len(w.Files) > 0 && w.filesMatch(root)
+	return len(w.PackageJSON) > 0 && packageJSONHas(root, w.PackageJSON)
 }
 
 // skipDir names directories that hold no project source of interest:
@@ -96,8 +99,13 @@ func skipDir(name string) bool {
 	return strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_")
 }
 
-func (w *When) filesMatch(root string) bool {
-	found := false
+// filesMatch walks the tree at root once for all the conditions ws (every
+// run of gazr pays it: a convention is applied to the project before any
+// verb) and reports, for each, whether a file matches it; the walk stops
+// as soon as every one is decided.
+func filesMatch(root string, ws []*When) []bool {
+	found := make([]bool, len(ws))
+	left := len(ws)
 	filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return nil // an unreadable part of the tree holds no evidence
@@ -108,17 +116,27 @@ func (w *When) filesMatch(root string) bool {
 			}
 			return nil
 		}
-		if !w.nameMatches(d.Name()) {
-			return nil
-		}
-		if w.Pattern != nil {
-			data, err := os.ReadFile(p)
-			if err != nil || !w.Pattern.Match(data) {
-				return nil
+		var data []byte
+		for i, w := range ws {
+			if found[i] || !w.nameMatches(d.Name()) {
+				continue
+			}
+			if w.Pattern != nil {
+				if data == nil {
+					if data, err = os.ReadFile(p); err != nil {
+						return nil
+					}
+				}
+				if !w.Pattern.Match(data) {
+					continue
+				}
+			}
+			found[i] = true
+			if left--; left == 0 {
+				return fs.SkipAll
 			}
 		}
-		found = true
-		return fs.SkipAll
+		return nil
 	})
 	return found
 }
@@ -185,12 +203,26 @@ func (c *Convention) applyWhen(root string) *Convention {
 		cp.Verbs[name] = v
 	}
 	cp.Undefined = map[string]string{}
+	var walk []string // the verbs whose condition needs a walk of the tree
+	var ws []*When
 	for name, v := range c.conditional {
-		if v.When.Holds(root) {
+		switch {
+		case v.When.holdsWithoutFiles(root):
 			cp.Verbs[name] = v
-			continue
+		case len(v.When.Files) > 0:
+			walk, ws = append(walk, name), append(ws, v.When)
+		default:
+			cp.Undefined[name] = v.Missing
 		}
-		cp.Undefined[name] = v.Missing
+	}
+	if len(ws) > 0 {
+		for i, ok := range filesMatch(root, ws) {
+			if v := c.conditional[walk[i]]; ok {
+				cp.Verbs[walk[i]] = v
+			} else {
+				cp.Undefined[walk[i]] = v.Missing
+			}
+		}
 	}
 	return &cp
 }

@@ -41,6 +41,10 @@ func TestConditionalVerbs(t *testing.T) {
 		{"go", "test-integration", map[string]string{"x_test.go": "//go:build !integrationx\n"}, false},
 		{"go", "test-functional", map[string]string{"x_test.go": "//go:build functional && linux\n"}, true},
 		{"go", "test-functional", map[string]string{"x_test.go": goTagged}, false},
+		// One walk decides both verbs: a file that settles one does not
+		// stop the search for the other.
+		{"go", "test-functional", map[string]string{"a/x_test.go": goTagged, "b/y_test.go": "//go:build functional\n"}, true},
+		{"go", "test-integration", map[string]string{"a/x_test.go": goTagged, "b/y_test.go": "//go:build functional\n"}, true},
 		{"python", "test-integration", map[string]string{"tests/integration/test_db.py": ""}, true},
 		{"python", "test-integration", map[string]string{"tests/test_db.py": "@pytest.mark.integration\ndef test_db(): pass\n"}, true},
 		{"python", "test-integration", map[string]string{".venv/lib/t.py": "@pytest.mark.integration\n"}, false},
