@@ -26,7 +26,7 @@ func TestRunInitWriteMakefile(t *testing.T) {
 		t.Fatal(err)
 	}
 	path := filepath.Join(dir, "Makefile")
-	if !strings.Contains(out.String(), "\ntest:\n\t$(GAZR) test") {
+	if !strings.Contains(out.String(), "\ntest:\n\t$(GAZR_BIN) test") {
 		t.Errorf("dry run printed:\n%s", out)
 	}
 	if _, err := os.Stat(path); err == nil {

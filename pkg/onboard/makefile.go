@@ -17,15 +17,16 @@ var MakefileNames = []string{"GNUmakefile", "makefile", "Makefile"}
 
 // RenderMakefile writes a Makefile whose targets call gazr, one per verb
 // (gazr.io's habit, so `make test` keeps working for people and CI that
-// expect it). GAZR names the gazr to call (make GAZR=./gazr test).
+// expect it). GAZR_BIN names the gazr to call (make GAZR_BIN=./gazr
+// test); not GAZR, which gazr sets to 1 in every step it runs.
 func RenderMakefile(verbs []string) []byte {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: each target runs the gazr verb of the same name.\n", convention.ForwardMarker)
 	b.WriteString("# gazr list shows what each one runs. Extra arguments: make test ARGS=\"-run TestX\".\n\n")
-	b.WriteString("GAZR ?= gazr\n\n")
+	b.WriteString("GAZR_BIN ?= gazr\n\n")
 	fmt.Fprintf(&b, ".PHONY: %s\n", strings.Join(verbs, " "))
 	for _, v := range verbs {
-		fmt.Fprintf(&b, "\n%s:\n\t$(GAZR) %s $(if $(ARGS),-- $(ARGS))\n", v, v)
+		fmt.Fprintf(&b, "\n%s:\n\t$(GAZR_BIN) %s $(if $(ARGS),-- $(ARGS))\n", v, v)
 	}
 	return []byte(b.String())
 }
