@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"slices"
 
@@ -35,16 +36,27 @@ func runProjectVerb(ctx context.Context, f *Factory, cmd *cli.Command) error {
 	if err != nil {
 		// A broken Taskfile hides the project's verbs: say so. Any other
 		// problem (a broken .gazr.toml) is for the verbs to report; the
-		// name is most likely a typo.
+		// name is most likely a typo, but it may be a verb the broken
+		// file was to define, so its error rides along as a hint.
 		var ce *config.Error
 		if errors.As(err, &ce) && filepath.Base(ce.Path) != config.FileName {
 			return err
 		}
-		return f.unknownCommand(name, nil)
+		return withConfigHint(f.unknownCommand(name, nil), err)
 	}
 	extra := projectVerbs(p, f.commands)
 	if !slices.Contains(extra, name) {
 		return f.unknownCommand(name, extra)
 	}
 	return runProjectVerbCmd(ctx, f, p, name, rest)
+}
+
+// withConfigHint adds to an unknown-command error why .gazr.toml does not
+// load, on the same line: the unknown name may be one of its own verbs.
+func withConfigHint(unknown, cfgErr error) error {
+	var u *UsageError
+	if !errors.As(unknown, &u) {
+		return unknown
+	}
+	return &UsageError{Err: fmt.Errorf("%w (%s does not load: %v)", u.Err, config.FileName, cfgErr)}
 }

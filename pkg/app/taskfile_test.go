@@ -161,3 +161,23 @@ func mustLoad(t *testing.T, dir string) *Project {
 	}
 	return p
 }
+
+func TestUnknownVerbBrokenConfigHint(t *testing.T) {
+	// [verbs.slow] is rejected, so `gazr slow` is an unknown command; the
+	// line says why the file that meant to define it does not load.
+	dir := writeProject(t, map[string]string{".gazr.toml": "image = \"x\"\n[verbs.slow]\nrun = \"sleep 1\"\n"})
+	err, _, _ := run(t, "-C", dir, "slow")
+	var usage *UsageError
+	if !errors.As(err, &usage) {
+		t.Fatalf("gazr slow: %v, want a usage error", err)
+	}
+	msg := err.Error()
+	for _, want := range []string{`unknown verb or command "slow"`, "(.gazr.toml does not load: ", `.gazr.toml:2:8: unknown verb "slow"`} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("gazr slow: %q lacks %q", msg, want)
+		}
+	}
+	if strings.Contains(msg, "\n") {
+		t.Errorf("gazr slow: not one line: %q", msg)
+	}
+}
