@@ -40,8 +40,9 @@ func upServices(ctx context.Context, opts *Options, pl *plan.Plan, proj *types.P
 }
 
 // planCompose loads the compose project that defines the services the
-// plan's steps list, and checks their names, creating nothing; with no
-// services listed it returns no project and no names.
+// plan's steps list, and checks their names, images and build contexts,
+// creating nothing; with no services listed it returns no project and no
+// names.
 func planCompose(ctx context.Context, opts *Options, p *project.Project, pl *plan.Plan) (*types.Project, []string, error) {
 	names := PlanServices(pl)
 	if len(names) == 0 {
@@ -58,10 +59,14 @@ func planCompose(ctx context.Context, opts *Options, p *project.Project, pl *pla
 		return nil, nil, err
 	}
 	var unknown *sidecar.UnknownServiceError
-	if _, err := sidecar.Services(proj, names); errors.As(err, &unknown) {
+	services, err := sidecar.Services(proj, names)
+	if errors.As(err, &unknown) {
 		s := stepListing(pl, unknown.Names[0])
 		return nil, nil, servicesError(p, pl, s, fmt.Sprintf("verb %s: %s", s.Verb, unknown.Error()))
 	} else if err != nil {
+		return nil, nil, err
+	}
+	if err := sidecar.Check(proj, services); err != nil {
 		return nil, nil, err
 	}
 	return proj, names, nil
