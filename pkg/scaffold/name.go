@@ -27,7 +27,11 @@ func CheckName(dir string) error {
 	if !filepath.IsAbs(dir) && slices.Contains(strings.Split(filepath.ToSlash(dir), "/"), "..") {
 		return inputErrorf("target %q leaves the current directory: give a path below it, or an absolute path", dir)
 	}
+	// "." and "sub/.." name the project after the directory they are.
 	base := filepath.Base(filepath.Clean(dir))
+	if abs, err := filepath.Abs(dir); err == nil {
+		base = filepath.Base(abs)
+	}
 	if !validBase.MatchString(base) {
 		return inputErrorf("target %q cannot name a project: use letters, digits, '.', '-' and '_', starting with a letter or digit (e.g. my-app)", dir)
 	}

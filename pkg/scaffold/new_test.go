@@ -271,3 +271,24 @@ func TestNewRefusesClimbingOut(t *testing.T) {
 		t.Errorf("go.mod = %q, %v; want module github.com/acme/api", b, err)
 	}
 }
+
+// TestCheckNameDot: "." names the project after the current directory,
+// which is checked instead.
+func TestCheckNameDot(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "my-app")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	if err := CheckName("."); err != nil {
+		t.Errorf("CheckName(\".\") in my-app: %v", err)
+	}
+	bad := filepath.Join(t.TempDir(), "my app")
+	if err := os.Mkdir(bad, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(bad)
+	if err := CheckName("."); err == nil {
+		t.Error(`CheckName(".") in "my app": no error`)
+	}
+}
