@@ -154,6 +154,13 @@ func WriteConfig(dir string, data []byte) (string, error) {
 		return "", err
 	}
 	path := filepath.Join(dir, config.FileName)
+	return createNew(path, data)
+}
+
+// createNew writes data to path, which must not exist (O_EXCL: a file
+// that appeared since the caller looked is not overwritten either); a
+// failed write leaves no partial file.
+func createNew(path string, data []byte) (string, error) {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if errors.Is(err, fs.ErrExist) {
 		return "", fmt.Errorf("%s already exists; gazr never overwrites it", path)

@@ -1,9 +1,7 @@
 package onboard
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -41,20 +39,5 @@ func WriteMakefile(dir string, data []byte) (string, error) {
 		}
 	}
 	path := filepath.Join(dir, "Makefile")
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if errors.Is(err, fs.ErrExist) {
-		return "", fmt.Errorf("%s already exists; gazr never overwrites it", path)
-	}
-	if err != nil {
-		return "", fmt.Errorf("write %s: %w", path, err)
-	}
-	_, err = f.Write(data)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		_ = os.Remove(path)
-		return "", fmt.Errorf("write %s: %w", path, err)
-	}
-	return path, nil
+	return createNew(path, data)
 }
