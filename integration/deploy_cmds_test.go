@@ -40,6 +40,7 @@ func deployCmds() map[string]func(ts *testscript.TestScript, neg bool, args []st
 		"nosecret":   cmdNoSecret,
 		"svcenv":     cmdSvcEnv,
 		"sleep":      cmdSleep,
+		"json":       cmdJSON,
 	}
 }
 
@@ -103,8 +104,11 @@ func cmdGitCommit(ts *testscript.TestScript, neg bool, args []string) {
 	dir := ts.Getenv("WORK")
 	if _, err := os.Stat(dir + "/.git"); err != nil {
 		git(ts, dir, "init", "-q")
-		// testscript's TMPDIR is $WORK/.tmp: not part of the project.
-		ts.Check(os.WriteFile(dir+"/.git/info/exclude", []byte("/.tmp/\n"), 0o644))
+		// testscript's TMPDIR is $WORK/.tmp, and gazr's cache (setup's
+		// XDG_CACHE_HOME) $WORK/.cache: neither is part of the project,
+		// whose tree gazr would otherwise call dirty once it has cached
+		// something (a convention's remembered walk, on any command).
+		ts.Check(os.WriteFile(dir+"/.git/info/exclude", []byte("/.tmp/\n/.cache/\n"), 0o644))
 	}
 	git(ts, dir, "add", "-A")
 	git(ts, dir, "commit", "-q", "--allow-empty", "-m", args[0])

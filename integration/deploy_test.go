@@ -1,6 +1,7 @@
 package integration
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"math/rand/v2"
@@ -48,13 +49,54 @@ func TestDeploy(t *testing.T) {
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no deploy scripts: %v", err)
 	}
-	t.Cleanup(func() { sweepProjects(t, cli) })
+	t.Cleanup(func() {
+		background.wait(t)
+		sweepProjects(t, cli)
+	})
 	runScripts(t, testscript.Params{
 		Files:               files,
 		RequireExplicitExec: true,
 		Setup:               deploySetup,
 		Cmds:                deployCmds(),
 	})
+}
+
+// background runs the scripts' clean-ups: most of one is waiting for
+// the script's tasks to stop before its networks and configs can go (6 to
+// 16 s a script), which the next script need not wait for. TestDeploy
+// waits for them all before its final sweep.
+var background cleanups
+
+type cleanups struct {
+	wg   sync.WaitGroup
+	mu   sync.Mutex
+	logs []string
+}
+
+func (c *cleanups) cleanup(st *deployState) {
+	c.wg.Go(func() {
+		start := time.Now()
+		err := st.cleanup()
+		msg := fmt.Sprintf("%s: clean-up took %s", st.project, time.Since(start).Round(time.Millisecond))
+		if err != nil {
+			msg = err.Error()
+		}
+		c.mu.Lock()
+		c.logs = append(c.logs, msg)
+		c.mu.Unlock()
+	})
+}
+
+// wait waits for the clean-ups started so far and logs how each went
+// (a failed one is swept again, and reported then if anything is left).
+func (c *cleanups) wait(t *testing.T) {
+	c.wg.Wait()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, l := range c.logs {
+		t.Log(l)
+	}
+	c.logs = nil
 }
 
 // deployEngine connects to the engine and checks that it has what the
@@ -101,26 +143,66 @@ func runScripts(t *testing.T, p testscript.Params) {
 	if d, ok := t.Deadline(); ok {
 		p.Deadline = d
 	}
-	ct := &concurrentT{T: t, sem: make(chan struct{}, n)}
+	ct := &concurrentT{T: t, sem: make(chan struct{}, n), alone: aloneScripts(t, p.Files)}
 	testscript.RunT(ct, p)
 	ct.wg.Wait()
 }
 
+// aloneScripts are the scripts that count failed requests through their
+// edge (a load loop): they run with no other script, nor any other
+// script's clean-up, beside them. Every
+// edge routes every routed service of the swarm, so another script's
+// first deploy changes this script's edge, which restarts (stop-first on
+// its host port) and answers 503s that are not this script's doing.
+func aloneScripts(t *testing.T, files []string) map[string]bool {
+	alone := map[string]bool{}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Contains(b, []byte("\nload start ")) {
+			alone[strings.TrimSuffix(filepath.Base(f), ".txtar")] = true
+		}
+	}
+	return alone
+}
+
 // concurrentT runs each script in its own subtest, in its own goroutine,
-// bounded by sem. Parallel is a no-op: the concurrency is this type's.
+// bounded by sem; a script of alone takes every slot. Parallel is a
+// no-op: the concurrency is this type's.
 type concurrentT struct {
 	*testing.T
-	sem chan struct{}
-	wg  sync.WaitGroup
+	sem   chan struct{}
+	alone map[string]bool
+	all   sync.Mutex // held while an alone script takes the slots one by one
+	wg    sync.WaitGroup
 }
 
 func (c *concurrentT) Run(name string, f func(testscript.T)) {
+	slots := 1
+	if c.alone[name] {
+		slots = cap(c.sem)
+	}
 	c.wg.Add(1)
 	go func() {
 		defer c.wg.Done()
 		c.T.Run(name, func(t *testing.T) {
-			c.sem <- struct{}{}
-			defer func() { <-c.sem }()
+			c.all.Lock()
+			for range slots {
+				c.sem <- struct{}{}
+			}
+			c.all.Unlock()
+			if c.alone[name] {
+				// Nor beside another script's clean-up: removing its
+				// routed services changes this script's edge too.
+				background.wg.Wait()
+			}
+			defer func() {
+				for range slots {
+					<-c.sem
+				}
+			}()
 			f(serialT{t})
 		})
 	}()
@@ -180,12 +262,8 @@ func deploySetup(env *testscript.Env) error {
 	env.Values[stateKey{}] = st
 	start := time.Now()
 	env.Defer(func() {
-		ran := time.Since(start)
-		if err := st.cleanup(); err != nil {
-			env.T().Log(err)
-		}
-		env.T().Log(fmt.Sprintf("%s: script ran %s, clean-up took %s", project,
-			ran.Round(time.Millisecond), (time.Since(start) - ran).Round(time.Millisecond)))
+		env.T().Log(fmt.Sprintf("%s: script ran %s; its clean-up goes on in the background", project, time.Since(start).Round(time.Millisecond)))
+		background.cleanup(st)
 	})
 	env.Setenv("PROJECT", project)
 	env.Setenv("EDGE_PORT", strconv.Itoa(port))

@@ -24,6 +24,7 @@ import (
 	"github.com/gazr-io/gazr/pkg/app"
 	"github.com/gazr-io/gazr/pkg/config"
 	"github.com/gazr-io/gazr/pkg/container"
+	"github.com/gazr-io/gazr/pkg/deploy/deploytest/awshelper"
 	"github.com/gazr-io/gazr/pkg/enginetest"
 )
 
@@ -39,9 +40,17 @@ var testImages = map[string]string{
 }
 
 func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){
+	testscript.Main(cleanedUp{m}, map[string]func(){
 		"gazr": func() { os.Exit(app.Main(context.Background(), os.Args)) },
 	})
+}
+
+// cleanedUp removes, after the tests, the gazr-aws that awshelper built.
+type cleanedUp struct{ m *testing.M }
+
+func (c cleanedUp) Run() int {
+	defer awshelper.Cleanup()
+	return c.m.Run()
 }
 
 func TestScripts(t *testing.T) {
@@ -52,6 +61,7 @@ func TestScripts(t *testing.T) {
 		Setup:               setup,
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"chownr":      cmdChownr,
+			"json":        cmdJSON,
 			"leftovers":   cmdLeftovers,
 			"volume":      cmdVolume,
 			"waitrunning": cmdWaitRunning,

@@ -12,16 +12,20 @@ import (
 var layers = map[string]int{
 	// 0: leaves, no gazr imports.
 	"pkg/limits": 0, "pkg/shell": 0, "pkg/iostreams": 0, "pkg/fingerprint": 0,
-	"pkg/registryauth": 0, "pkg/completion": 0,
+	"pkg/registryauth": 0, "pkg/completion": 0, "pkg/deploy/aws/awsproto": 0,
+	"pkg/deploy/sshconn": 0, "pkg/helperbin": 0,
 	"pkg/watch": 0, "pkg/enginetest": 0, "pkg/deploy/edge": 0,
-	"pkg/deploy/deploytest/load": 0, "pkg/deploy/deploytest/swarmbed": 0,
-	"pkg/deploy/deploytest/testapp": 0,
+	"pkg/deploy/deploytest/load": 0, "pkg/deploy/deploytest/swarmbed": 0, "pkg/deploy/deploytest/swarmfake": 0,
+	"pkg/deploy/deploytest/testapp": 0, "pkg/deploy/deploytest/awsfake": 0,
+	"pkg/deploy/deploytest/awshelper": 0, "pkg/deploy/deploytest/pvefake": 0,
 	// 1: reading the project's files; images (with the registries'
 	// credentials).
-	"pkg/config": 1, "pkg/compose": 1, "pkg/deploy/deploytest/testapp/writeapp": 1,
+	"pkg/config": 1, "pkg/compose": 1, "pkg/deploy/aws/awsmem": 1, "pkg/deploy/deploytest/testapp/writeapp": 1,
 	"pkg/image": 1,
 	// 2: what those files describe.
 	"pkg/taskfile": 2, "pkg/deploy/convert": 2, "pkg/scaffold": 2,
+	// the AWS and PVE beds: fakes in front of a real swarm, and their envs.
+	"pkg/deploy/deploytest/awsbed": 2, "pkg/deploy/deploytest/pvebed": 2,
 	// 3, 4: conventions, then plans.
 	"pkg/convention": 3,
 	"pkg/plan":       4,
@@ -32,7 +36,7 @@ var layers = map[string]int{
 	// 7: the work: running plans, onboarding, deploying.
 	"pkg/runner": 7, "pkg/onboard": 7, "pkg/deploy": 7,
 	// 8: backends and their conformance suite.
-	"pkg/deploy/local": 8, "pkg/deploy/deploytest": 8,
+	"pkg/deploy/local": 8, "pkg/deploy/aws": 8, "pkg/deploy/proxmox": 8, "pkg/deploy/deploytest": 8,
 	// 9, 10: the command line, and main.
 	"pkg/app":  9,
 	"cmd/gazr": 10,

@@ -8,9 +8,10 @@
 # `docker rmi` to rebuild it).
 #
 # Usage: build.sh [--all | --list | NAME...]
-#   (no args)  busybox debian go node python haproxy dind registry postgres redis
-#   NAME...    only those (busybox debian go node python haproxy dind registry
-#              postgres redis;
+#   (no args)  busybox debian go node python haproxy dind dind-ssh registry
+#              postgres redis
+#   NAME...    only those (busybox debian go node python haproxy dind dind-ssh
+#              registry postgres redis;
 #              a full tag such as gazr-test/go:1.26 works too)
 #   --all      every image
 #   --list     print the tags (all of them, or those of the NAMEs given)
@@ -28,7 +29,7 @@ readonly PATH_ENV=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 readonly DEBIAN_PACKAGES=make,ca-certificates
 
 # name -> tag, in build order.
-readonly NAMES=(busybox debian go node python haproxy dind registry postgres redis)
+readonly NAMES=(busybox debian go node python haproxy dind dind-ssh registry postgres redis)
 declare -A TAGS=(
 	[busybox]=gazr-test/busybox:1
 	[debian]=gazr-test/debian:12
@@ -37,11 +38,12 @@ declare -A TAGS=(
 	[python]=gazr-test/python:3.11
 	[haproxy]=gazr-test/haproxy:2.6
 	[dind]=gazr-test/dind:20.10
+	[dind-ssh]=gazr-test/dind-ssh:20.10
 	[registry]=gazr-test/registry:2
 	[postgres]=gazr-test/postgres:15
 	[redis]=gazr-test/redis:7
 )
-readonly DEFAULT_NAMES=(busybox debian go node python haproxy dind registry postgres redis)
+readonly DEFAULT_NAMES=(busybox debian go node python haproxy dind dind-ssh registry postgres redis)
 
 log() { printf '%s\n' "$*"; }
 die() { printf 'build.sh: %s\n' "$*" >&2; exit 1; }
@@ -412,6 +414,57 @@ build_dind() {
 }
 smoke_dind=(sh -c 'dockerd --version && docker --version')
 
+# The dind engine as a machine: also an sshd (root login with a key only:
+# the AWS test bed reaches managers as gazr does, over ssh) and socat. The
+# entrypoint takes its settings from the environment:
+#   GAZR_SSH_AUTHORIZED_KEYS  root's authorized_keys
+#   GAZR_FORWARD              PORT:HOST:HOSTPORT: 127.0.0.1:PORT forwards to
+#                             HOST:HOSTPORT (the bed's registry, reached by
+#                             the same name as from the host engine)
+# then starts sshd (a host key of its own, made on first start) and execs
+# its arguments (CMD: dockerd as in dind).
+build_dind_ssh() {
+	new_rootfs dind-ssh
+	local dir=$ROOT
+	timed apt chroot_apt "$dir" docker.io iptables iproute2 ca-certificates openssh-server socat
+	rm -f "$dir"/etc/ssh/ssh_host_*
+	cat >"$dir/etc/ssh/sshd_config.d/gazr-test.conf" <<-'EOF'
+		HostKey /etc/ssh/ssh_host_ed25519_key
+		PermitRootLogin prohibit-password
+		PasswordAuthentication no
+		KbdInteractiveAuthentication no
+	EOF
+	# No audit subsystem in a container: a required pam_loginuid ends
+	# every session at once.
+	sed -i 's/^session\s\+required\s\+pam_loginuid.so/session optional pam_loginuid.so/' "$dir/etc/pam.d/sshd"
+	cat >"$dir/usr/local/bin/gazr-node-entrypoint" <<-'EOF'
+		#!/bin/sh
+		set -eu
+		# root's keys: the node runs as root, whose HOME the engine sets.
+		keys="${HOME:?}/.ssh"
+		mkdir -p /run/sshd "$keys"
+		chmod 700 "$keys"
+		printf '%s\n' "${GAZR_SSH_AUTHORIZED_KEYS:-}" >"$keys/authorized_keys"
+		chmod 600 "$keys/authorized_keys"
+		if [ ! -s /etc/ssh/ssh_host_ed25519_key ]; then
+			ssh-keygen -q -t ed25519 -N '' -f /etc/ssh/ssh_host_ed25519_key
+		fi
+		/usr/sbin/sshd
+		if [ -n "${GAZR_FORWARD:-}" ]; then
+			port=${GAZR_FORWARD%%:*}
+			socat "TCP-LISTEN:$port,bind=127.0.0.1,fork,reuseaddr" "TCP:${GAZR_FORWARD#*:}" &
+		fi
+		exec "$@"
+	EOF
+	chmod 755 "$dir/usr/local/bin/gazr-node-entrypoint"
+	timed import import_rootfs "$dir" "$1" \
+		--change 'VOLUME /var/lib/docker' \
+		--change 'EXPOSE 22 2375 2377 7946 7946/udp 4789/udp' \
+		--change 'ENTRYPOINT ["gazr-node-entrypoint"]' \
+		--change 'CMD ["dockerd", "--tls=false", "--host=unix:///var/run/docker.sock", "--host=tcp://0.0.0.0:2375"]'
+}
+smoke_dind_ssh=(sh -c 'dockerd --version && /usr/sbin/sshd -t && socat -V | head -n2 | tail -n1')
+
 build_registry() {
 	new_rootfs registry
 	local dir=$ROOT
@@ -570,9 +623,9 @@ for name in "${NAMES[@]}"; do
 	fi
 	t0=$(now)
 	PHASES=()
-	"build_$name" "$tag"
+	"build_${name//-/_}" "$tag"
 	t1=$(now)
-	declare -n smoke="smoke_$name"
+	declare -n smoke="smoke_${name//-/_}"
 	if ! out=$(docker run --rm --network none "$tag" "${smoke[@]}" 2>&1); then
 		printf '%s\n' "$out" >&2
 		docker rmi "$tag" >/dev/null 2>&1 || true

@@ -13,6 +13,8 @@ import (
 	"github.com/urfave/cli/v3"
 
 	"github.com/gazr-io/gazr/pkg/config"
+	"github.com/gazr-io/gazr/pkg/convention"
+	"github.com/gazr-io/gazr/pkg/fingerprint"
 	"github.com/gazr-io/gazr/pkg/iostreams"
 )
 
@@ -25,6 +27,9 @@ var Version = "dev"
 // remove their containers before Main returns 130 or 143.
 func Main(ctx context.Context, args []string) int {
 	ctx, sig := withSignals(ctx)
+	if dir, err := fingerprint.CacheDir(); err == nil {
+		convention.RememberEvidenceIn(dir) // not in tests: they call Run
+	}
 	io := iostreams.System()
 	err := Run(ctx, io, args)
 	return exitCode(io, err, sig())
@@ -59,7 +64,7 @@ func newRootCmd(f *Factory) *cli.Command {
 		Usage:   "one front door to every repository: its verbs, run in containers",
 		Version: version(),
 		UsageText: "gazr [-C <dir>] <verb> [--dry-run] [-- <args>...]\n" +
-			"gazr list | explain <verb> | doctor | init [--write-config]\n" +
+			"gazr list | explain <verb> | shell [<verb>] | doctor | init [--write-config]\n" +
 			"gazr new <template> <dir>",
 		Description: "gazr finds .gazr.toml (walking up from the current directory) or detects the\n" +
 			"project's convention, and runs each verb as a step in a container.\n\n" +
@@ -100,10 +105,10 @@ func newRootCmd(f *Factory) *cli.Command {
 		StopOnNthArg: new(int(1)),
 	}
 	root.Commands = append(root.Commands, verbCommands(f)...)
-	root.Commands = append(root.Commands, newCmdList(f), newCmdExplain(f), newCmdDoctor(f), newCmdNew(f), newCmdHelp(f),
+	root.Commands = append(root.Commands, newCmdList(f), newCmdExplain(f), newCmdShell(f), newCmdDoctor(f), newCmdNew(f), newCmdHelp(f),
 		newCmdCompletion(f), newCmdComplete(f))
 	root.Commands = append(root.Commands, newCmdDeploy(f), newCmdStatus(f), newCmdRollback(f),
-		newCmdHistory(f), newCmdLogs(f), newCmdScale(f), newCmdUnlock(f))
+		newCmdHistory(f), newCmdLogs(f), newCmdScale(f), newCmdUnlock(f), newCmdCluster(f))
 	for _, c := range root.Commands {
 		c.OnUsageError = usageError
 		if !c.Hidden { // __complete is for scripts: never suggested

@@ -10,13 +10,17 @@ import (
 	"github.com/gazr-io/gazr/pkg/config"
 	"github.com/gazr-io/gazr/pkg/container"
 	"github.com/gazr-io/gazr/pkg/deploy"
+	"github.com/gazr-io/gazr/pkg/deploy/aws"
 	"github.com/gazr-io/gazr/pkg/deploy/local"
+	"github.com/gazr-io/gazr/pkg/deploy/proxmox"
 )
 
 // backends are the deploy backends this build of gazr has, by name:
 // registered explicitly here, not by package init side effects.
 var backends = map[string]deploy.Factory{
-	"local": local.New,
+	"local":   local.New,
+	"aws":     aws.New,
+	"proxmox": proxmox.New,
 }
 
 // Target is a project's environment, resolved for a command.

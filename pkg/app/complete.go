@@ -83,6 +83,11 @@ func complete(ctx context.Context, f *Factory, root *cli.Command, words []string
 		}
 		cmd = verbCommand(f, &VerbOptions{Verb: name})
 	}
+	path := cmd.Name // "cluster scale" for a subcommand
+	for len(args) > 0 && cmd.Command(args[0]) != nil {
+		cmd, args = cmd.Command(args[0]), args[1:]
+		path += " " + cmd.Name
+	}
 	if n := len(args); n > 0 && takesValue(cmd, args[n-1]) {
 		if flag := strings.TrimLeft(args[n-1], "-"); flag == "env" || flag == "e" {
 			return withPrefix(envNames(f), cur)
@@ -92,17 +97,18 @@ func complete(ctx context.Context, f *Factory, root *cli.Command, words []string
 	if strings.HasPrefix(cur, "-") {
 		return withPrefix(append(flagNames(cmd.Flags), "--help"), cur)
 	}
-	return withPrefix(positional(ctx, f, root, cmd.Name, positionals(cmd, args)), cur)
+	return withPrefix(positional(ctx, f, root, path, positionals(cmd, args)), cur)
 }
 
-// positional are the candidates for a command's next argument, after n.
+// positional are the candidates for the next argument of a command
+// (its path from the root: "cluster scale"), after n.
 func positional(ctx context.Context, f *Factory, root *cli.Command, name string, n int) []string {
 	switch name {
 	case "help":
 		if n == 0 {
 			return append(commandNames(root), projectNames(f)...)
 		}
-	case "explain", "watch":
+	case "explain", "watch", "shell":
 		if n == 0 {
 			return append(slices.Clone(config.Verbs), projectNames(f)...)
 		}
@@ -123,6 +129,14 @@ func positional(ctx context.Context, f *Factory, root *cli.Command, name string,
 	case "completion":
 		if n == 0 {
 			return completion.Shells
+		}
+	case "cluster":
+		if n == 0 {
+			return commandNames(root.Command("cluster"))
+		}
+	case "cluster scale":
+		if n == 0 {
+			return []string{"workers="}
 		}
 	}
 	return nil
@@ -195,10 +209,10 @@ func flagNames(flags []cli.Flag) []string {
 	return out
 }
 
-// commandNames are the root's visible commands.
-func commandNames(root *cli.Command) []string {
+// commandNames are the visible (sub)commands of parent.
+func commandNames(parent *cli.Command) []string {
 	var out []string
-	for _, c := range root.Commands {
+	for _, c := range parent.Commands {
 		if !c.Hidden {
 			out = append(out, c.Name)
 		}

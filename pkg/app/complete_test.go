@@ -43,11 +43,21 @@ func TestComplete(t *testing.T) {
 		{[]string{"lint", "--f"}, []string{"--force"}},
 		{[]string{"explain", "l"}, []string{"lint"}},
 		{[]string{"explain", "lint", ""}, nil},
+		{[]string{"shell", "test-u"}, []string{"test-unit"}},
 		{[]string{"help", "dep"}, []string{"deploy"}},
 		{[]string{"new", "go"}, []string{"go-http"}},
 		{[]string{"run", ""}, []string{"db", "web"}},
 		{[]string{"scale", "--env", "staging", "w"}, []string{"web="}},
 		{[]string{"completion", ""}, []string{"bash", "fish", "zsh"}},
+		{[]string{"cl"}, []string{"cluster"}},
+		{[]string{"cluster", ""}, []string{"apply", "check", "prune", "scale", "status", "up"}},
+		{[]string{"cluster", "s"}, []string{"scale", "status"}},
+		{[]string{"cluster", "scale", "--env", "staging", ""}, []string{"workers="}},
+		{[]string{"cluster", "scale", "workers=3", ""}, nil},
+		{[]string{"cluster", "status", "--e"}, []string{"--env"}},
+		{[]string{"cluster", "status", "--env", "pro"}, []string{"production"}},
+		{[]string{"cluster", "status", "-"}, []string{"--env", "--help", "--json", "-e", "-h"}},
+		{[]string{"cluster", "scale", "--y"}, []string{"--yes"}},
 		{[]string{"-C", ""}, nil}, // a directory: the shell's own completion
 		{[]string{"nosuch", ""}, nil},
 	}
@@ -85,6 +95,8 @@ func TestBashCompletion(t *testing.T) {
 		{"gazr deploy --env ", "", []string{"local", "production", "staging"}},
 		{"gazr deploy --env pro", "", []string{"production"}},
 		{"gazr li", "", []string{"lint", "list"}},
+		{"gazr cluster sc", "", []string{"scale"}},
+		{"gazr cluster scale --env staging w", "", []string{"workers="}},
 		// bash splits at ":": the reply completes the part after it.
 		{"gazr docs:se", "gazr docs : se", []string{"serve"}},
 		{"gazr docs:", "gazr docs :", []string{"serve"}},
@@ -173,6 +185,7 @@ func TestZshCompletion(t *testing.T) {
 		{"gazr te", []string{"test", "test-functional", "test-integration", "test-unit"}},
 		{"gazr deploy --env pro", []string{"production"}},
 		{"gazr scale w", []string{"web=(nospace)"}},
+		{"gazr cluster scale w", []string{"workers=(nospace)"}},
 		{"gazr -C ", []string{"(files)"}},
 	}
 	stubs := `compdef() {}

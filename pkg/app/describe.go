@@ -26,12 +26,6 @@ func verbDescription(p *Project, verb string) string {
 	return ""
 }
 
-// anyDescription reports whether the project describes one of verbs, so
-// that `gazr list` shows a DESCRIPTION column only when it holds something.
-func anyDescription(p *Project, verbs []string) bool {
-	return slices.ContainsFunc(verbs, func(v string) bool { return verbDescription(p, v) != "" })
-}
-
 // listRow returns a printer of one `gazr list` row (verb, description,
 // then the other cells) that drops the description when withDesc is false.
 func listRow(w io.Writer, withDesc bool) func(verb, desc string, cells ...string) {

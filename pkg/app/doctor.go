@@ -29,6 +29,8 @@ type DoctorOptions struct {
 	Target func(env string, initSwarm swarmInit) (*Target, error)
 	// Env, when set, adds the checks of that env's backend.
 	Env string
+	// JSON prints a doctor.Report instead of one line per check.
+	JSON bool
 }
 
 func newCmdDoctor(f *Factory) *cli.Command {
@@ -36,21 +38,23 @@ func newCmdDoctor(f *Factory) *cli.Command {
 	return &cli.Command{
 		Name:      "doctor",
 		Usage:     "check what working on this project needs: engine, disk, swarm, images, ports",
-		UsageText: "gazr doctor [--env <name>]",
+		UsageText: "gazr doctor [--env <name>] [--json]",
 		Description: "One line per check (✔ ok, ! warning, ✘ failure, - not checked), with a fix under\n" +
-			"each problem. Exits 1 when a check fails, 0 otherwise.\n\n" +
+			"each problem. Exits 1 when a check fails, 0 otherwise, with --json too.\n\n" +
 			"Examples:\n" +
 			"  $ gazr doctor\n" +
 			"  $ gazr doctor --env staging          # and what deploying to staging needs\n" +
-			"  $ gazr -C services/api doctor",
+			"  $ gazr -C services/api doctor\n" +
+			"  $ gazr doctor --json | jq -r '.checks[] | select(.status == \"fail\") | .fix'",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "env", Aliases: []string{"e"}, Usage: "also check what deploying to the environment `name` needs"},
+			jsonFlag(),
 		},
 		Action: func(ctx context.Context, cmd *cli.Command) error {
 			if cmd.Args().Len() > 0 {
 				return &UsageError{Err: fmt.Errorf("unexpected argument %q: gazr doctor takes none", cmd.Args().First())}
 			}
-			opts.Env = cmd.String("env")
+			opts.Env, opts.JSON = cmd.String("env"), cmd.Bool("json")
 			return runDoctor(ctx, opts)
 		},
 	}
@@ -81,10 +85,21 @@ func runDoctor(ctx context.Context, opts *DoctorOptions) error {
 	if opts.Env != "" {
 		rs = append(rs, envChecks(ctx, opts.Target, opts.Env)...)
 	}
-	cs := (&iostreams.IOStreams{Color: opts.IO.Color && opts.IO.StdoutTTY}).ColorScheme()
-	printResults(opts.IO.Out, cs, rs)
+	if opts.JSON {
+		r := doctor.NewReport(rs)
+		r.FormatVersion = JSONFormatVersion
+		if err := printJSON(opts.IO.Out, r); err != nil {
+			return err
+		}
+	} else {
+		reportChecks(opts.IO, rs)
+	}
 	if n := countFailed(rs); n > 0 {
-		return fmt.Errorf("%d of %d checks failed: apply the fixes above, then run gazr doctor again", n, len(rs))
+		where := "the fixes above"
+		if opts.JSON {
+			where = "each failed check's fix"
+		}
+		return fmt.Errorf("%d of %d checks failed: apply %s, then run gazr doctor again", n, len(rs), where)
 	}
 	return nil
 }
@@ -152,6 +167,13 @@ func describeProject(p *Project, verbs int, proj *types.Project) string {
 		services = len(proj.Services)
 	}
 	return fmt.Sprintf("%s, %s, %s: %d verbs, %d compose services", p.Config.Name, conv, file, verbs, services)
+}
+
+// reportChecks prints checks' results to stdout, coloured only when
+// stdout is a terminal.
+func reportChecks(io *iostreams.IOStreams, rs []doctor.Result) {
+	cs := (&iostreams.IOStreams{Color: io.Color && io.StdoutTTY}).ColorScheme()
+	printResults(io.Out, cs, rs)
 }
 
 // printResults writes one line per result, with a fix line under each

@@ -29,6 +29,13 @@ func envChecks(ctx context.Context, target func(string, swarmInit) (*Target, err
 	if err != nil {
 		return []doctor.Result{{Name: prefix, Status: doctor.Fail, Detail: err.Error(), Fix: "run gazr doctor --env " + name + " again"}}
 	}
+	return findingResults(prefix, fs)
+}
+
+// findingResults are a backend's findings as the doctor's results, each
+// named after prefix ("env staging"): gazr doctor --env and gazr cluster
+// check report them alike.
+func findingResults(prefix string, fs []deploy.Finding) []doctor.Result {
 	rs := make([]doctor.Result, 0, len(fs))
 	for _, f := range fs {
 		rs = append(rs, doctor.Result{Name: prefix + " " + f.Name, Status: doctorStatus(f.Level), Detail: f.Detail, Fix: f.Fix})

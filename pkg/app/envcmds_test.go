@@ -119,12 +119,18 @@ func TestDeployFamilyArgs(t *testing.T) {
 		{[]string{"logs", "web", "db"}, "logs takes at most one service, got 2"},
 		{[]string{"scale"}, "scale needs at least one service=replicas"},
 		{[]string{"scale", "web"}, `"web": want service=replicas`},
+		{[]string{"cluster", "scale", "--env", "staging", "managers=3"}, "scaling managers is not supported: "},
+		{[]string{"cluster", "scale", "--env", "staging", "workers=many"}, `"workers=many": the number of workers must be a whole number`},
+		{[]string{"cluster", "scale"}, "cluster scale needs workers=<number>"},
+		{[]string{"cluster", "status", "staging"}, `unexpected argument "staging"; the environment is chosen with --env`},
+		{[]string{"cluster", "apply", "--nope"}, "flag provided but not defined: -nope"},
+		{[]string{"cluster", "scael"}, `unknown cluster command "scael"; did you mean "scale"? (see gazr cluster --help)`},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
 			io, _, _ := iostreams.Test()
 			f := &Factory{IO: io, Dir: t.TempDir()}
-			cmd := map[string]runnable{"deploy": newCmdDeploy(f), "logs": newCmdLogs(f), "scale": newCmdScale(f)}[tt.args[0]]
+			cmd := map[string]runnable{"deploy": newCmdDeploy(f), "logs": newCmdLogs(f), "scale": newCmdScale(f), "cluster": newCmdCluster(f)}[tt.args[0]]
 			err := cmd.Run(t.Context(), tt.args)
 			var usage *UsageError
 			if !errors.As(err, &usage) || !strings.Contains(err.Error(), tt.wantErr) {

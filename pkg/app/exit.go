@@ -107,7 +107,8 @@ func exitCode(io *iostreams.IOStreams, err error, sig os.Signal) int {
 	case errors.Is(err, context.Canceled):
 		return ExitInterrupt
 	case errors.As(err, &usage), errors.As(err, &cfgErr), errors.As(err, &compErr), errors.As(err, &undef),
-		errors.Is(err, compose.ErrNotFound): // a verb or deploy that needs a compose file the project lacks
+		errors.Is(err, compose.ErrNotFound), // a verb or deploy that needs a compose file the project lacks
+		errors.Is(err, deploy.ErrSetup):     // credentials, region, names of the env's machines
 		code = ExitUsage
 	case errors.As(err, &engine), errors.As(err, &imgErr), errors.As(err, &svcImg), errors.As(err, &manager),
 		errors.Is(err, deploy.ErrUnreachable):

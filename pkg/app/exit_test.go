@@ -12,6 +12,7 @@ import (
 	"github.com/gazr-io/gazr/pkg/compose"
 	"github.com/gazr-io/gazr/pkg/config"
 	"github.com/gazr-io/gazr/pkg/container"
+	"github.com/gazr-io/gazr/pkg/deploy"
 	"github.com/gazr-io/gazr/pkg/iostreams"
 	"github.com/gazr-io/gazr/pkg/plan"
 )
@@ -42,6 +43,8 @@ func TestExitCode(t *testing.T) {
 		{name: "not defined", err: &plan.NotDefinedError{Verb: "upgrade", Convention: "go"}, want: 2, wantLine: true},
 		{name: "engine", err: engineErr, want: 125, wantLine: true},
 		{name: "image", err: &container.ImageError{Image: "x", Verb: "build", Origin: "convention go", Err: errors.New("not found")}, want: 125, wantLine: true},
+		{name: "an env's set-up", err: fmt.Errorf("env staging: no AWS credentials: %w", deploy.ErrSetup), want: 2, wantLine: true},
+		{name: "no manager answers", err: fmt.Errorf("env staging: %w: i-1: refused", deploy.ErrUnreachable), want: 125, wantLine: true},
 		{name: "other", err: errors.New("boom"), want: 1, wantLine: true},
 		{name: "wrapped other", err: fmt.Errorf("step build: create container: %w", errors.New("boom")), want: 1, wantLine: true},
 	}
@@ -108,5 +111,19 @@ func TestSilentErrorMessage(t *testing.T) {
 	inner := errors.New("x")
 	if u := (&UsageError{Err: inner}); u.Error() != "x" || !errors.Is(u, inner) {
 		t.Errorf("UsageError = %q, want its cause's message and to unwrap to it", u)
+	}
+}
+
+// TestManagerErrorOnlyLocal: an unreachable manager of the local backend
+// is said as the endpoint it tried; a backend with machines said each
+// one itself, and its error passes unchanged.
+func TestManagerErrorOnlyLocal(t *testing.T) {
+	err := fmt.Errorf("env staging: %w: i-1 (10.0.0.5): ssh 10.0.0.5: refused", deploy.ErrUnreachable)
+	if got := managerError(&config.Environment{Name: "staging", Backend: "aws"}, err); got != err {
+		t.Errorf("aws: %v", got)
+	}
+	var me *ManagerError
+	if got := managerError(&config.Environment{Name: "staging", Backend: "local", Manager: "ssh://x"}, err); !errors.As(got, &me) {
+		t.Errorf("local: %v", got)
 	}
 }

@@ -33,6 +33,8 @@ type ExplainOptions struct {
 	TaskHelper func() (string, error)
 	Verb       string
 	Args       []string
+	// JSON prints a plan.Explanation instead of the text.
+	JSON bool
 }
 
 func newCmdExplain(f *Factory) *cli.Command {
@@ -40,60 +42,99 @@ func newCmdExplain(f *Factory) *cli.Command {
 	return &cli.Command{
 		Name:      "explain",
 		Usage:     "show the resolved plan of a verb, with the origin of each value",
-		UsageText: "gazr explain <verb> [-- <args>...]",
+		UsageText: "gazr explain [--json] <verb> [-- <args>...]",
 		Description: "Examples:\n" +
 			"  $ gazr explain test\n" +
-			"  $ gazr explain test-unit -- -run TestParse",
+			"  $ gazr explain test-unit -- -run TestParse\n" +
+			"  $ gazr explain --json build | jq -r '.steps[].image.value'",
+		Flags: []cli.Flag{jsonFlag()},
 		Action: func(ctx context.Context, cmd *cli.Command) error {
 			if cmd.Args().Len() != 1 {
 				return &UsageError{Err: fmt.Errorf("explain takes one verb, e.g. gazr explain test; verbs: %s", strings.Join(config.Verbs, ", "))}
 			}
-			opts.Verb, opts.Args = cmd.Args().First(), f.ExtraArgs
+			opts.Verb, opts.Args, opts.JSON = cmd.Args().First(), f.ExtraArgs, cmd.Bool("json")
 			return runExplain(ctx, opts)
 		},
 	}
 }
 
 func runExplain(ctx context.Context, opts *ExplainOptions) error {
-	var p *Project
-	if !config.IsVerb(opts.Verb) {
-		// A project verb (a Taskfile task) needs the project to be known.
-		var err error
-		if p, err = opts.Project(); err != nil {
-			return err
-		}
-		extra := projectVerbs(p, nil)
-		if !slices.Contains(extra, opts.Verb) {
-			hint := ""
-			if s := config.Suggest(opts.Verb, append(slices.Clone(config.Verbs), extra...)); s != "" {
-				hint = fmt.Sprintf("; did you mean %q?", s)
-			}
-			return &UsageError{Err: fmt.Errorf("unknown verb %q%s", opts.Verb, hint)}
-		}
+	p, err := opts.Project()
+	if err != nil {
+		return err
 	}
-	if p == nil {
-		var err error
-		if p, err = opts.Project(); err != nil {
-			return err
-		}
+	if err := knownVerb(p, opts.Verb); err != nil {
+		return err
 	}
 	pl, err := p.Plan(opts.Verb, project.PlanOptions{Args: opts.Args, FindHelper: opts.TaskHelper})
 	if err != nil {
 		return err
 	}
+	if err := validatePlan(ctx, p, pl); err != nil {
+		return err
+	}
+	vs := stepVerdicts(ctx, opts, pl)
+	if opts.JSON {
+		e := pl.Explain()
+		e.FormatVersion = JSONFormatVersion
+		for i := range e.Steps {
+			e.Steps[i].Verdict = vs[i]
+		}
+		return printJSON(opts.IO.Out, e)
+	}
 	if err := printPlan(opts.IO, pl); err != nil {
 		return err
 	}
-	return printVerdicts(ctx, opts, pl)
+	printVerdicts(opts.IO, pl, vs)
+	return nil
+}
+
+// knownVerb is nil when verb is one of gazr's verbs or one of project
+// p's own (a Taskfile task), else a usage error with a suggestion.
+func knownVerb(p *Project, verb string) error {
+	if config.IsVerb(verb) {
+		return nil
+	}
+	extra := projectVerbs(p, nil)
+	if slices.Contains(extra, verb) {
+		return nil
+	}
+	hint := ""
+	if s := config.Suggest(verb, append(slices.Clone(config.Verbs), extra...)); s != "" {
+		hint = fmt.Sprintf("; did you mean %q?", s)
+	}
+	return &UsageError{Err: fmt.Errorf("unknown verb %q%s", verb, hint)}
 }
 
 // printVerdicts says, for each step with sources, whether a run now would
 // run it or skip it, and what changed.
-func printVerdicts(ctx context.Context, opts *ExplainOptions, pl *plan.Plan) error {
+func printVerdicts(io *iostreams.IOStreams, pl *plan.Plan, vs []*plan.Verdict) {
 	var lines []string
+	for i, v := range vs {
+		verb := pl.Steps[i].Verb
+		switch {
+		case v == nil:
+		case v.Would == plan.VerdictUnknown:
+			lines = append(lines, fmt.Sprintf("%s: cannot tell whether it would run: %s", verb, v.Reason))
+		case v.Would == plan.VerdictSkip:
+			lines = append(lines, fmt.Sprintf("%s: would be skipped: sources, plan and generates unchanged since its last success %s ago", verb, runner.Ago(*v.LastSuccess)))
+		default:
+			lines = append(lines, fmt.Sprintf("%s: would run: %s", verb, v.Reason))
+		}
+	}
+	if len(lines) > 0 {
+		fmt.Fprintf(io.Out, "\n%s\n", strings.Join(lines, "\n"))
+	}
+}
+
+// stepVerdicts are, for each step of pl in order, whether a run now would
+// run it; nil for a step without sources. The engine is asked once, for
+// the image IDs that fingerprints compare.
+func stepVerdicts(ctx context.Context, opts *ExplainOptions, pl *plan.Plan) []*plan.Verdict {
+	vs := make([]*plan.Verdict, len(pl.Steps))
 	var api container.StepAPI
 	var engineErr error
-	for _, s := range pl.Steps {
+	for i, s := range pl.Steps {
 		if len(s.Sources.Values) == 0 {
 			continue
 		}
@@ -102,17 +143,15 @@ func printVerdicts(ctx context.Context, opts *ExplainOptions, pl *plan.Plan) err
 		}
 		switch v, err := explainVerdict(ctx, api, engineErr, pl, s); {
 		case err != nil:
-			lines = append(lines, fmt.Sprintf("%s: cannot tell whether it would run: %v", s.Verb, err))
+			vs[i] = &plan.Verdict{Would: plan.VerdictUnknown, Reason: err.Error()}
 		case v.Skip:
-			lines = append(lines, fmt.Sprintf("%s: would be skipped: sources, plan and generates unchanged since its last success %s ago", s.Verb, runner.Ago(v.Last)))
+			last := v.Last
+			vs[i] = &plan.Verdict{Would: plan.VerdictSkip, LastSuccess: &last}
 		default:
-			lines = append(lines, fmt.Sprintf("%s: would run: %s", s.Verb, v.Reason))
+			vs[i] = &plan.Verdict{Would: plan.VerdictRun, Reason: v.Reason}
 		}
 	}
-	if len(lines) > 0 {
-		fmt.Fprintf(opts.IO.Out, "\n%s\n", strings.Join(lines, "\n"))
-	}
-	return nil
+	return vs
 }
 
 func explainVerdict(ctx context.Context, api container.StepAPI, engineErr error, pl *plan.Plan, s *plan.Step) (*fingerprint.Verdict, error) {

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 
 	cerrdefs "github.com/containerd/errdefs"
@@ -22,12 +23,54 @@ type fakeBackend struct {
 	api      deploy.SwarmAPI
 	err      error
 	findings []deploy.Finding
+
+	// The cluster: what Nodes, Schedule, ApplySchedule and PruneNodes
+	// return (clusterErr their error); calls logs their calls ("nodes",
+	// "scale 4", "schedule", "apply", "prune").
+	nodes      []deploy.Node
+	schedule   []deploy.ScheduledChange
+	applied    []string
+	pruned     []deploy.Node
+	up         []string
+	clusterErr error
+	calls      []string
+}
+
+func (b *fakeBackend) Nodes(context.Context) ([]deploy.Node, error) {
+	b.calls = append(b.calls, "nodes")
+	return b.nodes, b.clusterErr
+}
+
+func (b *fakeBackend) ScaleNodes(_ context.Context, n int) error {
+	b.calls = append(b.calls, fmt.Sprintf("scale %d", n))
+	return b.clusterErr
+}
+
+func (b *fakeBackend) Schedule(context.Context) ([]deploy.ScheduledChange, error) {
+	b.calls = append(b.calls, "schedule")
+	return b.schedule, b.clusterErr
+}
+
+func (b *fakeBackend) ApplySchedule(context.Context) ([]string, error) {
+	b.calls = append(b.calls, "apply")
+	return b.applied, b.clusterErr
+}
+
+func (b *fakeBackend) PruneNodes(context.Context) ([]deploy.Node, error) {
+	b.calls = append(b.calls, "prune")
+	return b.pruned, b.clusterErr
+}
+
+func (b *fakeBackend) Up(_ context.Context, managers, workers int) ([]string, error) {
+	b.calls = append(b.calls, fmt.Sprintf("up %d %d", managers, workers))
+	return b.up, b.clusterErr
 }
 
 func (b *fakeBackend) Name() string                  { return "fake" }
 func (b *fakeBackend) Properties() deploy.Properties { return b.props }
 
 func (b *fakeBackend) Check(context.Context) ([]deploy.Finding, error) {
+	b.calls = append(b.calls, "check")
 	if !b.props.Check {
 		return nil, deploy.ErrNotSupported
 	}
@@ -72,6 +115,8 @@ type targets struct {
 	finds   []deploy.Finding // Check's
 	built   []*fakeBackend
 	load    func(string, swarmInit) (*Target, error)
+	// setup, when set, completes each backend built.
+	setup func(*fakeBackend)
 }
 
 func newTargets(t *testing.T, toml string) *targets {
@@ -83,6 +128,9 @@ func newTargets(t *testing.T, toml string) *targets {
 	ts := &targets{t: t, project: &Project{Config: cfg}, api: &emptySwarm{}}
 	factory := func(o deploy.BackendOptions) (deploy.Backend, error) {
 		b := &fakeBackend{opts: o, api: ts.api, err: ts.err, props: ts.props, findings: ts.finds}
+		if ts.setup != nil {
+			ts.setup(b)
+		}
 		ts.built = append(ts.built, b)
 		return b, nil
 	}

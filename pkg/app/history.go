@@ -17,6 +17,8 @@ type HistoryOptions struct {
 	IO     *iostreams.IOStreams
 	Target func(env string, initSwarm swarmInit) (*Target, error)
 	Env    string
+	// JSON prints a deploy.HistoryReport instead of a table.
+	JSON bool
 }
 
 func newCmdHistory(f *Factory) *cli.Command {
@@ -24,11 +26,11 @@ func newCmdHistory(f *Factory) *cli.Command {
 	return &cli.Command{
 		Name:      "history",
 		Usage:     "list an environment's deploys, newest first (kept in the cluster)",
-		UsageText: "gazr history [--env <name>]",
+		UsageText: "gazr history [--env <name>] [--json]",
 		Category:  "deploy",
-		Flags:     []cli.Flag{envFlag()},
+		Flags:     []cli.Flag{envFlag(), jsonFlag()},
 		Action: func(ctx context.Context, cmd *cli.Command) error {
-			opts.Env = cmd.String("env")
+			opts.Env, opts.JSON = cmd.String("env"), cmd.Bool("json")
 			return runHistory(ctx, opts)
 		},
 	}
@@ -39,6 +41,11 @@ func runHistory(ctx context.Context, opts *HistoryOptions) error {
 		records, err := deploy.History(ctx, api, ns)
 		if err != nil {
 			return err
+		}
+		if opts.JSON {
+			r := deploy.NewHistoryReport(t.Env.Name, ns, records)
+			r.FormatVersion = JSONFormatVersion
+			return printJSON(opts.IO.Out, r)
 		}
 		if len(records) == 0 {
 			fmt.Fprintf(opts.IO.ErrOut, "%s has no deploys yet\n", ns)

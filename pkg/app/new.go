@@ -95,7 +95,7 @@ func runNew(_ context.Context, opts *NewOptions) error {
 	if !filepath.IsAbs(target) && opts.Dir != "" {
 		target = filepath.Join(opts.Dir, target)
 	}
-	res, err := catalog.New(scaffold.Options{Template: opts.Template, Dir: target, Module: opts.Module})
+	res, err := catalog.New(scaffold.Options{Template: opts.Template, Dir: target, Module: opts.Module, GazrVersion: version()})
 	var in *scaffold.InputError
 	if errors.As(err, &in) {
 		return &UsageError{Err: err}

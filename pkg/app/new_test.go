@@ -26,7 +26,7 @@ func TestNew(t *testing.T) {
 	if err != nil {
 		t.Fatalf("gazr new go shop: %v", err)
 	}
-	if out != "" || !strings.Contains(errOut, `created shop from template go-http (13 files, project "shop")`) {
+	if out != "" || !strings.Contains(errOut, `created shop from template go-http (15 files, project "shop")`) {
 		t.Errorf("stdout %q, stderr %q", out, errOut)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "shop", ".gazr.toml")); err != nil {

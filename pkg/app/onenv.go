@@ -31,11 +31,14 @@ func onEnv(ctx context.Context, target func(string, swarmInit) (*Target, error),
 	return fn(t, api, deploy.Namespace(t.Project.Config.Name, t.Env.Name))
 }
 
-// managerError turns an unreachable manager into a *ManagerError naming
-// the endpoint the backend tried: the env's manager, else DOCKER_HOST,
-// else the engine's default socket. Other errors pass unchanged.
+// managerError turns an unreachable manager of the local backend into a
+// *ManagerError naming the endpoint it tried: the env's manager, else
+// DOCKER_HOST, else the engine's default socket. Other errors pass
+// unchanged, a backend's own unreachable managers too: it finds them
+// itself (instances of a group) and names each with its error (ssh's own
+// words), which DOCKER_HOST would only hide. exitCode gives both 125.
 func managerError(env *config.Environment, err error) error {
-	if !errors.Is(err, deploy.ErrUnreachable) {
+	if !errors.Is(err, deploy.ErrUnreachable) || env.Backend != "local" {
 		return err
 	}
 	host := cmp.Or(env.Manager, os.Getenv("DOCKER_HOST"), client.DefaultDockerHost)

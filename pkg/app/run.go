@@ -88,6 +88,11 @@ func runApp(ctx context.Context, opts *RunOptions, p *Project, proj *types.Proje
 	if err != nil {
 		return &UsageError{Err: fmt.Errorf("gazr run: %w", err)}
 	}
+	// The services' images and build contexts are checked as a verb's
+	// are (runner.Validate), for a dry run too, before the engine.
+	if err := sidecar.Check(proj, all); err != nil {
+		return err
+	}
 	if opts.Verb.DryRun {
 		return printApp(opts, proj, all)
 	}

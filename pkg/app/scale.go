@@ -60,7 +60,14 @@ func parseScale(args []string) (map[string]uint64, error) {
 
 func runScale(ctx context.Context, opts *ScaleOptions) error {
 	return onEnv(ctx, opts.Target, opts.Env, func(t *Target, api deploy.SwarmAPI, ns string) error {
-		if err := deploy.Scale(ctx, api, ns, opts.Replicas, t.Env.Timeout, opts.IO.ErrOut); err != nil {
+		// New tasks may pull on nodes that lack the image. Not reaching
+		// the registry's credential must not stop a scale: try without.
+		reg, err := deploy.NewRegistrySession(ctx, t.Backend, nil)
+		if err != nil {
+			fmt.Fprintf(opts.IO.ErrOut, "warning: registry credentials: %v; scaling without them\n", err)
+			reg = deploy.FixedRegistry(deploy.Registry{})
+		}
+		if err := deploy.Scale(ctx, api, ns, opts.Replicas, reg, t.Env.Timeout, opts.IO.ErrOut); err != nil {
 			return err
 		}
 		fmt.Fprintf(opts.IO.ErrOut, "%s scaled %s\n", opts.IO.ColorScheme().Green("✔"), ns)

@@ -21,6 +21,16 @@ func runPlan(ctx context.Context, opts *VerbOptions, p *Project, pl *plan.Plan) 
 	return stepExit(runner.Run(ctx, opts.runner(), p, pl))
 }
 
+// validatePlan makes the checks a real run makes before anything starts
+// (runner.Validate: the compose file of the plan's services, their names,
+// images and build contexts), for a dry run and explain, which then
+// reject what the run would.
+func validatePlan(ctx context.Context, p *Project, pl *plan.Plan) error {
+	vars, profiles := hostEnv()
+	_, _, err := runner.Validate(ctx, &runner.Options{Environ: vars, Profiles: profiles}, p, pl)
+	return err
+}
+
 // runOwnVerb runs the project's own definition of opts.Verb, if any
 // (runner.RunOwn), before gazr's part of stop and destroy.
 func runOwnVerb(ctx context.Context, opts *VerbOptions, p *Project) error {

@@ -9,7 +9,6 @@ import (
 
 	"github.com/gazr-io/gazr/pkg/compose"
 	"github.com/gazr-io/gazr/pkg/config"
-	"github.com/gazr-io/gazr/pkg/container"
 	"github.com/gazr-io/gazr/pkg/iostreams"
 	"github.com/gazr-io/gazr/pkg/sidecar"
 )
@@ -32,7 +31,9 @@ services = ["db", "cache"]
 const servicesCompose = "services:\n  db:\n    image: postgres:15\n  cache:\n    image: redis:7\n"
 
 // TestVerbServicesBadInput: each mistake is one line, a config error
-// (exit 2) with its position, found before any step or service starts.
+// (exit 2) with its position, found before any step or service starts and
+// before the engine is reached, the same in a real run, a dry run and
+// explain (runner.Validate in all three).
 func TestVerbServicesBadInput(t *testing.T) {
 	tests := []struct {
 		name  string
@@ -54,7 +55,7 @@ func TestVerbServicesBadInput(t *testing.T) {
 		{
 			name:  "broken compose file",
 			files: map[string]string{".gazr.toml": servicesConfig, "compose.yaml": "services:\n  db:\n    image: postgres:15\n   bad: [\n"},
-			want:  `^.*compose\.yaml:\d+: `,
+			want:  `^.*compose\.yaml:4:4: did not find expected key$`,
 			check: func(t *testing.T, err error) {
 				var ce *compose.Error
 				if !errors.As(err, &ce) || ce.Line == 0 {
@@ -62,37 +63,65 @@ func TestVerbServicesBadInput(t *testing.T) {
 				}
 			},
 		},
+		{
+			name:  "invalid image of a service",
+			files: map[string]string{".gazr.toml": servicesConfig, "compose.yaml": "services:\n  db:\n    image: postgres:15\n  cache:\n    image: \"Not A Valid:Image\"\n"},
+			want:  `^.*compose\.yaml:5:5: service cache: invalid image reference "Not A Valid:Image" \(.*\): want name\[:tag\]\[@digest\], e\.g\. "postgres:17"$`,
+			check: isComposeError,
+		},
+		{
+			name:  "missing build context of a service",
+			files: map[string]string{".gazr.toml": servicesConfig, "compose.yaml": "services:\n  db:\n    build: ./db\n  cache:\n    image: redis:7\n"},
+			want:  `^.*compose\.yaml:3:5: service db: build: build context .*db does not exist$`,
+			check: isComposeError,
+		},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			dir := writeProject(t, tt.files)
-			io, _, _ := iostreams.Test()
-			// A connection no step uses: the services are checked first.
-			engine := func(context.Context) (container.StepAPI, error) { return nil, nil }
-			opts := &VerbOptions{IO: io, Project: loader(dir), Engine: engine, Services: noServices(t), Verb: "test-integration"}
-			err := runVerb(context.Background(), opts)
-			if err == nil || !regexp.MustCompile(tt.want).MatchString(err.Error()) {
-				t.Fatalf("err = %v\nwant match %s", err, tt.want)
-			}
-			if strings.Contains(err.Error(), "\n") {
-				t.Errorf("message has several lines: %q", err)
-			}
-			if code := exitCode(iostreamsDiscard(), err, nil); code != ExitUsage {
-				t.Errorf("exit code = %d, want %d", code, ExitUsage)
-			}
-			var cfgErr *config.Error
-			if tt.check == nil && !errors.As(err, &cfgErr) {
-				t.Errorf("err is a %T, want a *config.Error", err)
-			}
-			if tt.check != nil {
-				tt.check(t, err)
-			}
-		})
+		for _, path := range []string{"run", "dry run", "explain"} {
+			t.Run(tt.name+"/"+path, func(t *testing.T) {
+				dir := writeProject(t, tt.files)
+				io, out, _ := iostreams.Test()
+				var err error
+				if path == "explain" {
+					err = runExplain(context.Background(), &ExplainOptions{IO: io, Project: loader(dir), Engine: noEngine(t), Verb: "test-integration"})
+				} else {
+					opts := &VerbOptions{IO: io, Project: loader(dir), Engine: noEngine(t), Services: noServices(t),
+						Verb: "test-integration", DryRun: path == "dry run"}
+					err = runVerb(context.Background(), opts)
+				}
+				if err == nil || !regexp.MustCompile(tt.want).MatchString(err.Error()) {
+					t.Fatalf("err = %v\nwant match %s", err, tt.want)
+				}
+				if out.Len() > 0 {
+					t.Errorf("printed a plan before failing:\n%s", out)
+				}
+				if strings.Contains(err.Error(), "\n") {
+					t.Errorf("message has several lines: %q", err)
+				}
+				if code := exitCode(iostreamsDiscard(), err, nil); code != ExitUsage {
+					t.Errorf("exit code = %d, want %d", code, ExitUsage)
+				}
+				var cfgErr *config.Error
+				if tt.check == nil && !errors.As(err, &cfgErr) {
+					t.Errorf("err is a %T, want a *config.Error", err)
+				}
+				if tt.check != nil {
+					tt.check(t, err)
+				}
+			})
+		}
+	}
+}
+
+func isComposeError(t *testing.T, err error) {
+	var ce *compose.Error
+	if !errors.As(err, &ce) || ce.Line == 0 || ce.Col == 0 {
+		t.Errorf("err = %v, want a *compose.Error with a line and column", err)
 	}
 }
 
 func TestExplainServices(t *testing.T) {
-	dir := writeProject(t, map[string]string{".gazr.toml": servicesConfig})
+	dir := writeProject(t, map[string]string{".gazr.toml": servicesConfig, "compose.yaml": servicesCompose})
 	io, out, _ := iostreams.Test()
 	if err := runExplain(context.Background(), &ExplainOptions{IO: io, Project: loader(dir), Verb: "test-integration"}); err != nil {
 		t.Fatal(err)
@@ -118,7 +147,7 @@ func TestRunAppDryRun(t *testing.T) {
 	}{
 		{
 			name:  "compose app",
-			files: map[string]string{"compose.yaml": "services:\n  web:\n    build: .\n    ports: [\"8080:80\"]\n    depends_on: [db]\n  db:\n    image: postgres:15\n"},
+			files: map[string]string{"compose.yaml": "services:\n  web:\n    build: .\n    ports: [\"8080:80\"]\n    depends_on: [db]\n  db:\n    image: postgres:15\n", "Dockerfile": "FROM scratch\n"},
 			want:  "service db\tpostgres:15\nservice web\tbuilt as shop/web:dev\tports 8080:80\n",
 		},
 		{

@@ -16,6 +16,8 @@ type StatusOptions struct {
 	IO     *iostreams.IOStreams
 	Target func(env string, initSwarm swarmInit) (*Target, error)
 	Env    string
+	// JSON prints a deploy.StatusReport instead of a table.
+	JSON bool
 }
 
 func newCmdStatus(f *Factory) *cli.Command {
@@ -23,11 +25,11 @@ func newCmdStatus(f *Factory) *cli.Command {
 	return &cli.Command{
 		Name:      "status",
 		Usage:     "show an environment's services: replicas, version, update state, URL",
-		UsageText: "gazr status [--env <name>]",
+		UsageText: "gazr status [--env <name>] [--json]",
 		Category:  "deploy",
-		Flags:     []cli.Flag{envFlag()},
+		Flags:     []cli.Flag{envFlag(), jsonFlag()},
 		Action: func(ctx context.Context, cmd *cli.Command) error {
-			opts.Env = cmd.String("env")
+			opts.Env, opts.JSON = cmd.String("env"), cmd.Bool("json")
 			return runStatus(ctx, opts)
 		},
 	}
@@ -38,6 +40,11 @@ func runStatus(ctx context.Context, opts *StatusOptions) error {
 		list, err := deploy.Status(ctx, api, ns, t.Env.EdgePort)
 		if err != nil {
 			return err
+		}
+		if opts.JSON {
+			r := deploy.NewStatusReport(t.Env.Name, ns, list)
+			r.FormatVersion = JSONFormatVersion
+			return printJSON(opts.IO.Out, r)
 		}
 		if len(list) == 0 {
 			fmt.Fprintf(opts.IO.ErrOut, "%s has no services yet: gazr deploy --env %s\n", ns, t.Env.Name)

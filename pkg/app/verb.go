@@ -134,6 +134,9 @@ func runVerb(ctx context.Context, opts *VerbOptions) error {
 		return err
 	}
 	if opts.DryRun {
+		if err := validatePlan(ctx, p, pl); err != nil {
+			return err
+		}
 		return printPlan(opts.IO, pl)
 	}
 	return runPlan(ctx, opts, p, pl)

@@ -69,7 +69,7 @@ func Find(dir string) (string, error) {
 // file, the development override (Dev) or the environment's file (Deploy),
 // .env, interpolation from opts.Environ, profiles (Dev), and compose-go's
 // schema and consistency checks. A problem in a file (compose or .env)
-// comes out as a *Error (path:line: message, on one line); a missing main
+// comes out as a *Error (path:line:col: message, on one line); a missing main
 // file as an error wrapping ErrNotFound that lists the names looked for.
 func Load(ctx context.Context, opts LoadOptions) (*types.Project, error) {
 	if err := opts.check(); err != nil {

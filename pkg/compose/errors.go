@@ -7,25 +7,30 @@ import (
 	"strings"
 )
 
-// Error is a problem in a compose file, located at Path:Line when the line
-// is known (Line 0 otherwise). Its message is always a single line.
+// Error is a problem in a compose file, located at Path:Line:Col when the
+// line is known (Line 0 otherwise) and the column too (Col 0 otherwise:
+// some YAML errors, a duplicate key or a tab, give a line only). Its
+// message is always a single line.
 type Error struct {
-	Path string
-	Line int
-	Msg  string
+	Path      string
+	Line, Col int
+	Msg       string
 
 	cause error
 }
 
-// Error formats e as "path:line: message", leaving out what is unknown.
+// Error formats e as "path:line:col: message", leaving out what is
+// unknown.
 func (e *Error) Error() string {
 	switch {
 	case e.Path == "":
 		return e.Msg
 	case e.Line == 0:
 		return fmt.Sprintf("%s: %s", e.Path, e.Msg)
-	default:
+	case e.Col == 0:
 		return fmt.Sprintf("%s:%d: %s", e.Path, e.Line, e.Msg)
+	default:
+		return fmt.Sprintf("%s:%d:%d: %s", e.Path, e.Line, e.Col, e.Msg)
 	}
 }
 
@@ -39,24 +44,28 @@ func translate(err error, files []string) *Error {
 	msg := oneLine(err.Error())
 	for _, f := range files {
 		if rest, ok := strings.CutPrefix(msg, "failed to parse "+f+": "); ok {
-			line, text := yamlPosition(rest)
-			return &Error{Path: f, Line: clampLine(f, line), Msg: text, cause: err}
+			line, col, text := yamlPosition(rest)
+			if clamped := clampLine(f, line); clamped != line {
+				line, col = clamped, 0
+			}
+			return &Error{Path: f, Line: line, Col: col, Msg: text, cause: err}
 		}
 		if rest, ok := strings.CutPrefix(msg, "failed to read "+f+": "); ok {
-			line, text := yamlPosition(rest) // .env: "line N: message"
-			return &Error{Path: f, Line: line, Msg: text, cause: err}
+			line, col, text := yamlPosition(rest) // .env: "line N: message"
+			return &Error{Path: f, Line: line, Col: col, Msg: text, cause: err}
 		}
 		if rest, ok := strings.CutPrefix(msg, "validating "+f+": "); ok {
 			key, text := schemaMessage(rest)
-			return &Error{Path: f, Line: lineOf(f, key), Msg: text, cause: err}
+			line, col := posOf(f, key)
+			return &Error{Path: f, Line: line, Col: col, Msg: text, cause: err}
 		}
 	}
 	if rest, ok := strings.CutPrefix(msg, "error while interpolating "); ok {
 		key, _, _ := strings.Cut(rest, ": ")
 		// The last file wins a merge, so it is the likelier source.
 		for i := len(files) - 1; i >= 0; i-- {
-			if line := lineOf(files[i], key); line > 0 {
-				return &Error{Path: files[i], Line: line, Msg: rest, cause: err}
+			if line, col := posOf(files[i], key); line > 0 {
+				return &Error{Path: files[i], Line: line, Col: col, Msg: rest, cause: err}
 			}
 		}
 	}
@@ -81,30 +90,34 @@ func oneLine(s string) string {
 	return b.String()
 }
 
-var yamlMark = regexp.MustCompile(`line (\d+)(?:, column \d+)?: `)
+var yamlMark = regexp.MustCompile(`line (\d+)(?:, column (\d+))?: `)
 
-// yamlPosition extracts the line of a YAML error message and the message
-// without its positions. A message may hold several marks ("while parsing a
-// block mapping at line 1, column 3: line 3, column 4: did not find expected
-// key"): the one that counts is the first followed by the problem text.
-func yamlPosition(msg string) (int, string) {
+// yamlPosition extracts the line and column (0 when the message gives
+// none) of a YAML error message and the message without its positions. A
+// message may hold several marks ("while parsing a block mapping at line 1,
+// column 3: line 3, column 4: did not find expected key"): the one that
+// counts is the first followed by the problem text.
+func yamlPosition(msg string) (line, col int, text string) {
 	msg = strings.TrimPrefix(msg, "yaml: ")
 	marks := yamlMark.FindAllStringSubmatchIndex(msg, -1)
 	for i, m := range marks {
 		if i+1 < len(marks) && marks[i+1][0] == m[1] {
 			continue
 		}
-		line, _ := strconv.Atoi(msg[m[2]:m[3]])
-		text := msg[m[1]:]
+		line, _ = strconv.Atoi(msg[m[2]:m[3]])
+		if m[4] >= 0 {
+			col, _ = strconv.Atoi(msg[m[4]:m[5]])
+		}
+		text = msg[m[1]:]
 		if parserProblem(text) {
 			// go.yaml.in/yaml/v4 (v4.0.0-rc.4) reports the line of a
-			// parser error 0-based, unlike its scanner errors; see
-			// TestLoadErrors, which pins this.
+			// parser error 0-based, unlike its scanner errors (its
+			// columns are 1-based); see TestLoadErrors, which pins this.
 			line++
 		}
-		return line, text
+		return line, col, text
 	}
-	return 0, msg
+	return 0, 0, msg
 }
 
 // parserProblem tells whether a YAML problem text comes from the YAML

@@ -21,6 +21,7 @@ func TestLoadErrors(t *testing.T) {
 		mode    compose.Mode
 		path    string // file the error names
 		line    int
+		col     int    // 0: the error gives a line only
 		msg     string // substring of Msg
 		environ map[string]string
 	}{
@@ -29,17 +30,17 @@ func TestLoadErrors(t *testing.T) {
 			// key at fault is on line 4.
 			name:  "bad indentation",
 			files: map[string]string{"compose.yaml": "services:\n  web:\n    image: nginx\n   ports: [1]\n"},
-			path:  "compose.yaml", line: 4, msg: "did not find expected key",
+			path:  "compose.yaml", line: 4, col: 4, msg: "did not find expected key",
 		},
 		{
 			name:  "unclosed flow sequence",
 			files: map[string]string{"compose.yaml": "services:\n  web:\n    image: nginx\n    ports: [1\n    x: 3\n"},
-			path:  "compose.yaml", line: 5, msg: "did not find expected ',' or ']'",
+			path:  "compose.yaml", line: 5, col: 6, msg: "did not find expected ',' or ']'",
 		},
 		{
 			name:  "scanner error",
 			files: map[string]string{"compose.yaml": "services:\n  web:\n    image: a: b\n"},
-			path:  "compose.yaml", line: 3, msg: "mapping values are not allowed in this context",
+			path:  "compose.yaml", line: 3, col: 13, msg: "mapping values are not allowed in this context",
 		},
 		{
 			name:  "tab",
@@ -54,43 +55,43 @@ func TestLoadErrors(t *testing.T) {
 		{
 			name:  "unknown top-level key",
 			files: map[string]string{"compose.yaml": "services:\n  web:\n    image: nginx\nservice:\n  db: {}\n"},
-			path:  "compose.yaml", line: 4, msg: `unknown top-level key "service"`,
+			path:  "compose.yaml", line: 4, col: 1, msg: `unknown top-level key "service"`,
 		},
 		{
 			name:  "unknown service key",
 			files: map[string]string{"compose.yaml": "services:\n  web:\n    image: nginx\n    imgae: x\n"},
-			path:  "compose.yaml", line: 4, msg: `services.web: unknown key "imgae"`,
+			path:  "compose.yaml", line: 4, col: 5, msg: `services.web: unknown key "imgae"`,
 		},
 		{
 			name:  "wrong type",
 			files: map[string]string{"compose.yaml": "services:\n  web:\n    image: nginx\n    ports: 3\n"},
-			path:  "compose.yaml", line: 4, msg: "services.web.ports must be an array",
+			path:  "compose.yaml", line: 4, col: 5, msg: "services.web.ports must be an array",
 		},
 		{
 			name: "error in the override",
 			files: map[string]string{"compose.yaml": "services:\n  web:\n    image: nginx\n",
 				"compose.staging.yaml": "services:\n  web:\n    deploy:\n      replica: 2\n"},
 			env:  "staging",
-			path: "compose.staging.yaml", line: 4, msg: `services.web.deploy: unknown key "replica"`,
+			path: "compose.staging.yaml", line: 4, col: 7, msg: `services.web.deploy: unknown key "replica"`,
 		},
 		{
 			name: "error in the development override",
 			files: map[string]string{"compose.yaml": "services:\n  web:\n    image: nginx\n",
 				"compose.override.yaml": "services:\n  web:\n    volumes: .:/src\n"},
 			mode: compose.Dev,
-			path: "compose.override.yaml", line: 3, msg: "services.web.volumes must be an array",
+			path: "compose.override.yaml", line: 3, col: 5, msg: "services.web.volumes must be an array",
 		},
 		{
 			name:    "interpolation",
 			files:   map[string]string{"compose.yaml": "services:\n  web:\n    image: nginx\n    deploy:\n      replicas: ${N}\n"},
 			environ: map[string]string{"N": "two"},
-			path:    "compose.yaml", line: 5, msg: "services.web.deploy.replicas: failed to cast",
+			path:    "compose.yaml", line: 5, col: 7, msg: "services.web.deploy.replicas: failed to cast",
 		},
 		{
 			name:    "required variable",
 			files:   map[string]string{"compose.yaml": "services:\n  web:\n    image: ${IMAGE:?set IMAGE}\n"},
 			environ: map[string]string{},
-			path:    "compose.yaml", line: 3, msg: "required variable IMAGE is missing a value: set IMAGE",
+			path:    "compose.yaml", line: 3, col: 5, msg: "required variable IMAGE is missing a value: set IMAGE",
 		},
 		{
 			name:  ".env syntax",
@@ -125,8 +126,8 @@ func TestLoadErrors(t *testing.T) {
 				t.Fatalf("err = %v (%T), want a *compose.Error", err, err)
 			}
 			path := filepath.Join(dir, tt.path)
-			if ce.Path != path || ce.Line != tt.line || !strings.Contains(ce.Msg, tt.msg) {
-				t.Errorf("got {%q %d %q}, want {%q %d …%q…}", ce.Path, ce.Line, ce.Msg, path, tt.line, tt.msg)
+			if ce.Path != path || ce.Line != tt.line || ce.Col != tt.col || !strings.Contains(ce.Msg, tt.msg) {
+				t.Errorf("got {%q %d:%d %q}, want {%q %d:%d …%q…}", ce.Path, ce.Line, ce.Col, ce.Msg, path, tt.line, tt.col, tt.msg)
 			}
 			text := err.Error()
 			if strings.Contains(text, "\n") {
@@ -134,7 +135,11 @@ func TestLoadErrors(t *testing.T) {
 			}
 			prefix := path + ":"
 			if tt.line > 0 {
-				prefix += strconv.Itoa(tt.line) + ": "
+				prefix += strconv.Itoa(tt.line) + ":"
+				if tt.col > 0 {
+					prefix += strconv.Itoa(tt.col) + ":"
+				}
+				prefix += " "
 			}
 			if !strings.HasPrefix(text, prefix) {
 				t.Errorf("error %q does not start with %q", text, prefix)

@@ -8,30 +8,33 @@ import (
 	"go.yaml.in/yaml/v4"
 )
 
-// lineOf returns the line of the dotted key (as compose-go and its schema
-// name it: "services.web.ports.0") in the YAML file at path, or 0 when the
-// file cannot be read or parsed, or has no such key.
-func lineOf(path, key string) int {
+// posOf returns the line and column of the dotted key (as compose-go and
+// its schema name it: "services.web.ports.0") in the YAML file at path, or
+// 0, 0 when the file cannot be read or parsed, or has no such key.
+func posOf(path, key string) (line, col int) {
 	if key == "" {
-		return 0
+		return 0, 0
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return 0
+		return 0, 0
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil || len(doc.Content) == 0 {
-		return 0
+		return 0, 0
 	}
-	return locate(doc.Content[0], strings.Split(key, "."))
+	if n := locate(doc.Content[0], strings.Split(key, ".")); n != nil {
+		return n.Line, n.Column
+	}
+	return 0, 0
 }
 
 // locate walks path down from n. Map keys may themselves contain dots
 // ("com.example.label"), so at a mapping the longest key matching the next
 // elements of path wins.
-func locate(n *yaml.Node, path []string) int {
+func locate(n *yaml.Node, path []string) *yaml.Node {
 	if len(path) == 0 {
-		return n.Line
+		return n
 	}
 	switch n.Kind {
 	case yaml.MappingNode:
@@ -42,10 +45,10 @@ func locate(n *yaml.Node, path []string) int {
 					continue
 				}
 				if j == len(path) {
-					return n.Content[i].Line
+					return n.Content[i]
 				}
-				if line := locate(n.Content[i+1], path[j:]); line > 0 {
-					return line
+				if found := locate(n.Content[i+1], path[j:]); found != nil {
+					return found
 				}
 			}
 		}
@@ -55,7 +58,7 @@ func locate(n *yaml.Node, path []string) int {
 			return locate(n.Content[i], path[1:])
 		}
 	}
-	return 0
+	return nil
 }
 
 // clampLine keeps a line reported by the YAML parser inside the file at

@@ -59,17 +59,20 @@ func (d *decoder) awsField(a *AWS, key []string, v any) error {
 		a.Insecure, err = d.boolean(key, v)
 	case "ssh_user":
 		a.SSHUser, err = d.nonEmpty(key, v)
+		if p := sshWordProblem(a.SSHUser); err == nil && (p != "" || strings.Contains(a.SSHUser, "@")) {
+			err = d.errorf(key, "%s.ssh_user %q must be a user name: %s", table, a.SSHUser, or(p, "no '@'"))
+		}
 	case "jump":
 		a.Jump, err = d.nonEmpty(key, v)
-		if err == nil && strings.Contains(a.Jump, "://") {
-			err = d.errorf(key, "%s.jump %q must be [user@]host[:port], as ssh -J takes it", table, a.Jump)
+		if p := sshWordProblem(a.Jump); err == nil && (p != "" || strings.Contains(a.Jump, "://")) {
+			err = d.errorf(key, "%s.jump %q must be [user@]host[:port], as ssh -J takes it%s", table, a.Jump, prefixed(": ", p))
 		}
 	case "registry":
 		a.Registry, err = d.registry(key, v)
 	case "endpoint_url":
 		a.EndpointURL, err = d.nonEmpty(key, v)
-		if err == nil && !strings.HasPrefix(a.EndpointURL, "http://") && !strings.HasPrefix(a.EndpointURL, "https://") {
-			err = d.errorf(key, "%s.endpoint_url %q must start with http:// or https://", table, a.EndpointURL)
+		if p := endpointProblem(a.EndpointURL); err == nil && p != "" {
+			err = d.errorf(key, "%s.endpoint_url %q %s", table, a.EndpointURL, p)
 		}
 	case "schedule":
 		a.Schedule, err = d.schedule(key, v)
@@ -175,6 +178,8 @@ func (d *decoder) scheduleEntry(key []string, i int, m map[string]any) (Schedule
 					got = quote(c)
 				}
 				return s, d.errorf(key, "%s.cron must be a five-field cron expression (\"0 7 * * 1-5\"), not %s", name, got)
+			} else if p := cronProblem(fields); p != "" {
+				return s, d.errorf(key, "%s.cron %s: the %s", name, quote(c), p)
 			}
 			s.Cron = c
 		case "workers":
@@ -187,6 +192,9 @@ func (d *decoder) scheduleEntry(key []string, i int, m map[string]any) (Schedule
 			tz, ok := m[k].(string)
 			if !ok || strings.TrimSpace(tz) == "" {
 				return s, d.errorf(key, "%s.tz must be a time zone (\"Europe/Paris\"), not %s", name, describe(m[k]))
+			}
+			if p := timeZoneProblem(tz); p != "" {
+				return s, d.errorf(key, "%s.tz %q %s", name, tz, p)
 			}
 			s.TZ = tz
 		default:

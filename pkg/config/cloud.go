@@ -1,6 +1,9 @@
 package config
 
-import "strings"
+import (
+	"strings"
+	"time"
+)
 
 // backendTables rejects a backend's table in an env of another backend,
 // and what the table asks of the env's other keys (tls for access =
@@ -50,8 +53,8 @@ type AWS struct {
 	// without a public address.
 	Jump string
 	// Registry is "ecr" (the account's ECR, repositories created on
-	// demand) or an existing registry's "host[:port]". Default: the
-	// env's registry.
+	// demand) or an existing registry's "host[:port]". The env's own
+	// registry key, when set, wins; default: "ecr".
 	Registry string
 	// EndpointURL sends every AWS call to this URL (a test double).
 	EndpointURL string
@@ -101,12 +104,30 @@ type Proxmox struct {
 	// Address is how a VM's address is found: "agent" (the guest agent,
 	// default) or "ipconfig" (the cloud-init ipconfig0).
 	Address string
-	// SSHUser logs in to the VMs over SSH. Default: ssh's own.
+	// SSHUser logs in to the VMs over SSH, and is the user cloud-init
+	// makes in the VMs gazr clones (ciuser). Default: ssh's own, and the
+	// template's cloud-init user.
 	SSHUser string
+	// SSHKey is the public key file (….pub) cloud-init authorises in the
+	// VMs gazr clones (sshkeys). Default: the first of ~/.ssh/id_ed25519.pub,
+	// id_ecdsa.pub and id_rsa.pub.
+	SSHKey string
 	// Registry is the existing registry ("host[:port]") the VMs pull from,
 	// with the docker config's credentials. Default: the env's registry.
 	Registry string
+	// BootTimeout bounds the wait for a started VM's address (boot,
+	// cloud-init, the guest agent). Default: 5m.
+	BootTimeout time.Duration
 }
 
 // Templates are the VM ids of the templates cloned per role.
 type Templates struct{ Manager, Worker int }
+
+// Schedule is the env's schedule of worker counts, from its backend's
+// table; nil when it has none.
+func (e *Environment) Schedule() []Schedule {
+	if e.AWS != nil {
+		return e.AWS.Schedule
+	}
+	return nil
+}

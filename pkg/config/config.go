@@ -16,6 +16,11 @@ import (
 // the working directory.
 const FileName = ".gazr.toml"
 
+// SchemaURL is where editors find the JSON Schema of the project file
+// (docs/gazr.schema.json on gazr's main branch): gazr init --write-config
+// names it in Taplo's "#:schema" directive, a comment to gazr.
+const SchemaURL = "https://raw.githubusercontent.com/gazr-io/gazr/main/docs/gazr.schema.json"
+
 // Config is the parsed content of a .gazr.toml file.
 type Config struct {
 	// Path is the absolute path of the file, empty when the project has none.

@@ -7,7 +7,7 @@ import (
 )
 
 var proxmoxKeys = []string{"url", "token_env", "ca", "fingerprint", "insecure", "cluster_tag", "pool", "template",
-	"full_clone", "targets", "address", "ssh_user", "registry"}
+	"full_clone", "targets", "address", "ssh_user", "ssh_key", "registry", "boot_timeout"}
 
 var (
 	envNameRE     = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
@@ -80,8 +80,18 @@ func (d *decoder) proxmoxField(p *Proxmox, key []string, v any) error {
 		p.Address, err = d.oneOf(key, v, "agent", "ipconfig")
 	case "ssh_user":
 		p.SSHUser, err = d.nonEmpty(key, v)
+		if err == nil && strings.HasPrefix(p.SSHUser, "-") {
+			err = d.errorf(key, "%s.ssh_user %q starts with '-', which ssh would read as an option", table, p.SSHUser)
+		}
+	case "ssh_key":
+		p.SSHKey, err = d.nonEmpty(key, v)
+		if err == nil && !strings.HasSuffix(p.SSHKey, ".pub") {
+			err = d.errorf(key, "%s.ssh_key %q must be a public key file (….pub), given to the VMs by cloud-init; the private key stays with ssh", table, p.SSHKey)
+		}
 	case "registry":
 		p.Registry, err = d.registry(key, v)
+	case "boot_timeout":
+		p.BootTimeout, err = d.duration(key, v)
 	default:
 		err = d.unknownCloudKey(key, proxmoxKeys, "token_env = \"PVE_TOKEN\", the variable that holds it")
 	}

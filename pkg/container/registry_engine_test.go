@@ -6,17 +6,13 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/hex"
-	"fmt"
 	"net/http"
-	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/moby/moby/api/types/container"
-	"github.com/moby/moby/api/types/network"
 	"github.com/moby/moby/client"
 
 	"github.com/gazr-io/gazr/pkg/enginetest"
@@ -125,54 +121,15 @@ func login(t *testing.T, host string) {
 // host:port once it answers.
 func startPrivateRegistry(t *testing.T, api *client.Client) string {
 	t.Helper()
-	ctx := context.Background()
-	port := network.MustParsePort("5000/tcp")
-	c, err := api.ContainerCreate(ctx, client.ContainerCreateOptions{
-		Config: &container.Config{
-			Image:        registryImage,
-			ExposedPorts: network.PortSet{port: {}},
-			Env: []string{
-				"HTPASSWD=" + registryHtpasswd,
-				"REGISTRY_AUTH=htpasswd",
-				"REGISTRY_AUTH_HTPASSWD_REALM=gazr-test",
-				"REGISTRY_AUTH_HTPASSWD_PATH=/tmp/htpasswd",
-			},
-			Entrypoint: []string{"sh", "-c", `printf '%s\n' "$HTPASSWD" >/tmp/htpasswd && exec docker-registry serve /etc/docker/registry/config.yml`},
-			Cmd:        []string{},
+	return enginetest.StartRegistry(t, api, container.Config{
+		Image: registryImage,
+		Env: []string{
+			"HTPASSWD=" + registryHtpasswd,
+			"REGISTRY_AUTH=htpasswd",
+			"REGISTRY_AUTH_HTPASSWD_REALM=gazr-test",
+			"REGISTRY_AUTH_HTPASSWD_PATH=/tmp/htpasswd",
 		},
-		HostConfig: &container.HostConfig{PortBindings: network.PortMap{
-			port: {{HostIP: netip.MustParseAddr("127.0.0.1")}},
-		}},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		api.ContainerRemove(context.Background(), c.ID, client.ContainerRemoveOptions{Force: true, RemoveVolumes: true})
-	})
-	if _, err := api.ContainerStart(ctx, c.ID, client.ContainerStartOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	res, err := api.ContainerInspect(ctx, c.ID, client.ContainerInspectOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	bindings := res.Container.NetworkSettings.Ports[port]
-	if len(bindings) == 0 {
-		t.Fatalf("registry container has no published port: %+v", res.Container.NetworkSettings.Ports)
-	}
-	host := "127.0.0.1:" + bindings[0].HostPort
-	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(100 * time.Millisecond) {
-		resp, err := http.Get("http://" + host + "/v2/")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusUnauthorized {
-				return host
-			}
-			err = fmt.Errorf("GET /v2/: %s, want 401 Unauthorized", resp.Status)
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("registry at %s not ready after 20s: %v", host, err)
-		}
-	}
+		Entrypoint: []string{"sh", "-c", `printf '%s\n' "$HTPASSWD" >/tmp/htpasswd && exec docker-registry serve /etc/docker/registry/config.yml`},
+		Cmd:        []string{},
+	}, http.StatusUnauthorized)
 }

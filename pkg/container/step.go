@@ -16,6 +16,7 @@ import (
 	"github.com/moby/moby/client"
 
 	"github.com/gazr-io/gazr/pkg/convention"
+	"github.com/gazr-io/gazr/pkg/iostreams"
 	"github.com/gazr-io/gazr/pkg/plan"
 )
 
@@ -106,6 +107,14 @@ type Runner struct {
 	// TTY allocates a terminal for the step (stdout and stderr merged),
 	// so tools colour their output as they would in a shell.
 	TTY bool
+	// Stdin, when not nil, is attached to the step's stdin as `docker run
+	// -i` does: its end closes the step's stdin; what the step leaves
+	// unread stays for the next step. Nil: the step's stdin is empty.
+	Stdin *iostreams.Input
+	// Terminal, for a TTY step with Stdin, is gazr's terminal: in raw mode
+	// while the step runs (keys, Ctrl-C included, go to the step's
+	// process), its size forwarded. Nil leaves the terminal alone.
+	Terminal Terminal
 	// StopTimeout is how long a cancelled step gets between the signal
 	// and its forced removal. Default 1s.
 	StopTimeout time.Duration
@@ -135,11 +144,15 @@ func (r *Runner) Run(ctx context.Context, s *plan.Step) (err error) {
 		return ctx.Err() // interrupted while the container was created
 	}
 
-	attach, err := r.API.ContainerAttach(ctx, id, client.ContainerAttachOptions{Stream: true, Stdout: true, Stderr: true})
+	attach, err := r.API.ContainerAttach(ctx, id, client.ContainerAttachOptions{Stream: true, Stdin: r.Stdin != nil, Stdout: true, Stderr: true})
 	if err != nil {
 		return fmt.Errorf("step %s: attach: %w", s.Verb, err)
 	}
 	defer attach.Close()
+	// Ended before the container is removed: the terminal is restored
+	// first, and gazr's last lines print on a sane terminal.
+	session := r.interact(id, attach.HijackedResponse)
+	defer session.end()
 	var copied sync.WaitGroup
 	copied.Add(1)
 	go func() {
@@ -160,6 +173,7 @@ func (r *Runner) Run(ctx context.Context, s *plan.Step) (err error) {
 		}
 		return fmt.Errorf("step %s: start: %w", s.Verb, err)
 	}
+	session.started(ctx)
 	select {
 	case res := <-wait.Result:
 		copied.Wait()
@@ -231,13 +245,16 @@ func (r *Runner) config(s *plan.Step) *container.Config {
 	return &container.Config{
 		Image: s.Image.Value,
 		// The image's own ENTRYPOINT would receive our shell as arguments.
-		Entrypoint: s.Cmd()[:2],
-		Cmd:        s.Cmd()[2:],
-		Env:        s.EnvList(),
-		User:       s.User.Value,
-		WorkingDir: s.Workdir.Value,
-		Tty:        r.TTY,
-		Labels:     r.labels(s.Verb),
+		Entrypoint:  s.Cmd()[:2],
+		Cmd:         s.Cmd()[2:],
+		Env:         s.EnvList(),
+		User:        s.User.Value,
+		WorkingDir:  s.Workdir.Value,
+		Tty:         r.TTY,
+		OpenStdin:   r.Stdin != nil,
+		StdinOnce:   r.Stdin != nil,
+		AttachStdin: r.Stdin != nil,
+		Labels:      r.labels(s.Verb),
 	}
 }
 

@@ -3,11 +3,14 @@ package convention
 import (
 	"encoding/json"
 	"fmt"
-	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
+
+	"github.com/gazr-io/gazr/pkg/fingerprint"
 )
 
 // When is the condition under which a convention's verb is defined: the
@@ -101,43 +104,73 @@ func skipDir(name string) bool {
 
 // filesMatch walks the tree at root once for all the conditions ws (every
 // run of gazr pays it: a convention is applied to the project before any
-// verb) and reports, for each, whether a file matches it; the walk stops
-// as soon as every one is decided.
+// verb) and reports, for each, whether a file matches it; the walk lists
+// several directories at a time, reads no file whose name no condition
+// wants, and stops as soon as every one is decided.
 func filesMatch(root string, ws []*When) []bool {
-	found := make([]bool, len(ws))
+	file := evidenceFile(root, ws)
+	if file != "" {
+		if found, ok := recall(root, file, len(ws)); ok {
+			return found
+		}
+	}
+	e := newEvidence(len(ws))
+	if file != "" {
+		e.note(root, ".", true)
+	}
+	found := e.found
+	var mu sync.Mutex
 	left := len(ws)
-	filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return nil // an unreadable part of the tree holds no evidence
+	descend := func(rel, name string) bool {
+		if skipDir(name) {
+			return false
 		}
-		if d.IsDir() {
-			if p != root && skipDir(d.Name()) {
-				return filepath.SkipDir
-			}
-			return nil
+		if file != "" {
+			e.note(root, rel, true) // before it is listed: a later change shows
 		}
+		return true
+	}
+	fingerprint.Files(root, descend, func(rel string) bool {
+		name := path.Base(rel)
 		var data []byte
 		for i, w := range ws {
-			if found[i] || !w.nameMatches(d.Name()) {
+			mu.Lock()
+			done := found[i]
+			mu.Unlock()
+			if done || !w.nameMatches(name) {
 				continue
 			}
 			if w.Pattern != nil {
 				if data == nil {
-					if data, err = os.ReadFile(p); err != nil {
-						return nil
+					if file != "" {
+						e.note(root, rel, false)
+					}
+					var err error
+					if data, err = os.ReadFile(filepath.Join(root, filepath.FromSlash(rel))); err != nil {
+						e.unsure()   // it may be readable next time
+						return false // an unreadable file holds no evidence
 					}
 				}
 				if !w.Pattern.Match(data) {
 					continue
 				}
 			}
-			found[i] = true
-			if left--; left == 0 {
-				return fs.SkipAll
+			mu.Lock()
+			if !found[i] {
+				found[i] = true
+				left--
+			}
+			all := left == 0
+			mu.Unlock()
+			if all {
+				return true
 			}
 		}
-		return nil
+		return false
 	})
+	if file != "" {
+		e.remember(file)
+	}
 	return found
 }
 

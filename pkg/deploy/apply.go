@@ -116,10 +116,11 @@ func StackServices(ctx context.Context, api SwarmAPI, namespace string) ([]swarm
 // ApplyServices creates or updates the stack's services, leaving alone
 // those whose spec is unchanged, and returns the ones to wait for. key
 // keys their spec hashes (see LabelSpecHash). With prune, services of the
-// namespace that the stack no longer has are removed. The nodes pull each
-// image with reg's credentials when it is in reg, else with the docker
+// namespace that the stack no longer has are removed. Every create and
+// update carries the credential the nodes pull the image with: reg's
+// (renewed when it expires) when the image is in reg, else the docker
 // config's for its registry (as `docker stack deploy --with-registry-auth`).
-func ApplyServices(ctx context.Context, api SwarmAPI, st *convert.Stack, key []byte, reg Registry, prune bool, out io.Writer) ([]Target, error) {
+func ApplyServices(ctx context.Context, api SwarmAPI, st *convert.Stack, key []byte, reg *RegistrySession, prune bool, out io.Writer) ([]Target, error) {
 	current, err := StackServices(ctx, api, st.Namespace)
 	if err != nil {
 		return nil, err
@@ -134,14 +135,15 @@ func ApplyServices(ctx context.Context, api SwarmAPI, st *convert.Stack, key []b
 		cur, exists := byName[spec.Name]
 		delete(byName, spec.Name)
 		t := Target{Name: spec.Name, Image: imageOf(spec), Health: healthOf(spec)}
-		auth, err := pullAuth(t.Image, reg)
+		if exists && SameSpec(key, cur.Spec, spec) {
+			fmt.Fprintf(out, "  %-24s unchanged\n", spec.Name)
+			continue
+		}
+		auth, err := sessionPullAuth(ctx, t.Image, reg)
 		if err != nil {
 			return targets, fmt.Errorf("service %s: %w", spec.Name, err)
 		}
 		switch {
-		case exists && SameSpec(key, cur.Spec, spec):
-			fmt.Fprintf(out, "  %-24s unchanged\n", spec.Name)
-			continue
 		case exists:
 			t.Since = cur.UpdatedAt
 			if cur.UpdateStatus != nil {
@@ -186,6 +188,16 @@ func healthOf(spec swarm.ServiceSpec) string {
 
 // cleanupTimeout bounds the clean-up done after a cancelled deploy.
 const cleanupTimeout = 10 * time.Second
+
+// sessionPullAuth is pullAuth with the session's credential, renewed
+// when it expires.
+func sessionPullAuth(ctx context.Context, image string, reg *RegistrySession) (string, error) {
+	cred, err := reg.Credential(ctx)
+	if err != nil {
+		return "", err
+	}
+	return pullAuth(image, cred)
+}
 
 // pullAuth is the X-Registry-Auth the nodes pull image with: reg's for
 // an image in reg, else the docker config's for the image's registry.

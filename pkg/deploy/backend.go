@@ -51,8 +51,9 @@ type Backend interface {
 	// Host) means images are not pushed: the swarm's nodes use the images
 	// of the engine that built them, which only a single-node swarm can.
 	// A credential that expires (Properties.RegistryExpires) MUST carry
-	// its expiry in Registry.Expires; a caller holding it past Expires
-	// calls Registry again, which MUST then return a fresh credential.
+	// its expiry in Registry.Expires; a caller holding it past, or within
+	// RegistryRefreshMargin of, Expires calls Registry again, which MUST
+	// then return a fresh credential (RegistrySession does so).
 	Registry(ctx context.Context) (Registry, error)
 
 	// EnsureRepository makes sure the repository name (a path in the
@@ -103,6 +104,31 @@ type Backend interface {
 	// Check that could not run at all (a cancelled context). It MUST
 	// change nothing. ErrNotSupported when Properties.Check is false.
 	Check(ctx context.Context) ([]Finding, error)
+
+	// Schedule lists the scheduled changes of the number of workers in
+	// force where the env's machines run (an Auto Scaling group's
+	// scheduled actions), each with its next time. ErrNotSupported when
+	// Properties.Schedule is false.
+	Schedule(ctx context.Context) ([]ScheduledChange, error)
+
+	// ApplySchedule makes the env's configured schedule (the schedule key
+	// of its backend's table) the one in force, so that it runs without
+	// gazr, and returns what it changed, a line each: none when it was
+	// already in force (a second call changes nothing). Scheduled changes
+	// gazr did not write are kept. ErrNotSupported when
+	// Properties.Schedule is false.
+	ApplySchedule(ctx context.Context) ([]string, error)
+
+	// Up brings the env's swarm up where the backend makes its machines:
+	// it makes the machines missing for managers managers and workers
+	// workers, starts them, makes the first manager a swarm and the others
+	// join it, and returns what it changed, a line each: none when all
+	// was up (a second call changes nothing). It never removes a machine
+	// (ScaleNodes does), and a call interrupted half way is finished by
+	// the next one, without making a machine twice. ErrNotSupported when
+	// Properties.Up is false (a backend that adopts a cluster made
+	// elsewhere).
+	Up(ctx context.Context, managers, workers int) ([]string, error)
 }
 
 // Properties are a backend's capabilities; callers branch on them, never
@@ -132,6 +158,25 @@ type Properties struct {
 	PruneNodes bool
 	// Check: Check is implemented.
 	Check bool
+	// Schedule: Schedule and ApplySchedule are implemented.
+	Schedule bool
+	// Up: Up is implemented; the backend makes the env's machines.
+	Up bool
+}
+
+// ScheduledChange is one scheduled change of the number of workers, as
+// in force where the env's machines run.
+type ScheduledChange struct {
+	// Name identifies it where it runs (the scheduled action's name).
+	Name string
+	// Cron is its five-field recurrence, read in TZ ("" is UTC).
+	Cron, TZ string
+	// Workers is the number of workers from then on.
+	Workers int
+	// Next is when it next applies; zero when unknown.
+	Next time.Time
+	// Managed: gazr wrote it (ApplySchedule replaces only those).
+	Managed bool
 }
 
 // Registry is where images are pushed and pulled from.
@@ -154,6 +199,10 @@ type Node struct {
 	// role it is meant for). Ready: the node is up and takes tasks (state
 	// ready, availability active; a drained node is not Ready).
 	Manager, Ready bool
+	// Drained: the node's availability is drain or pause, so it takes no
+	// new tasks whatever its state (a Down node is neither Ready nor
+	// Drained).
+	Drained bool
 	// Joined: the machine is a node of the swarm (ID is set).
 	Joined bool
 	// Instance identifies the machine to the backend (EC2 instance id,
@@ -192,6 +241,10 @@ var (
 	// ErrNoSwarm: the engine is in no swarm, and the backend was asked
 	// not to initialise one (a dry run changes nothing).
 	ErrNoSwarm = errors.New("the engine is not part of a swarm")
+	// ErrSetup: what the env names or needs is wrong where it runs, and
+	// the user fixes it as a configuration (no credentials, an unknown
+	// region, a group that does not exist): gazr exits 2.
+	ErrSetup = errors.New("the env's set-up is wrong")
 )
 
 // BackendOptions are what a Factory builds a Backend from.

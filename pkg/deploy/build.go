@@ -17,7 +17,7 @@ import (
 // BuildAPI is what building and pushing images needs, on the engine that
 // builds them (the local one, even when the swarm is remote).
 type BuildAPI interface {
-	client.ImageBuildAPIClient
+	image.BuildAPI
 	client.ImageAPIClient
 }
 
@@ -59,7 +59,12 @@ func BuildImages(ctx context.Context, api BuildAPI, p *types.Project, refs map[s
 		}
 		start := time.Now()
 		fmt.Fprintf(out, "build %s → %s\n", name, refs[name])
+		secrets, err := image.ComposeSecrets(p, b)
+		if err != nil {
+			return fmt.Errorf("service %s: %w", name, err)
+		}
 		req := image.BuildRequest{
+			Secrets:    secrets,
 			Dir:        buildDir(p, b.Context),
 			Dockerfile: b.Dockerfile,
 			Target:     b.Target,
@@ -67,7 +72,7 @@ func BuildImages(ctx context.Context, api BuildAPI, p *types.Project, refs map[s
 			Labels:     provenance(info, b.Labels),
 			Args:       buildArgs(b.Args),
 		}
-		if _, err := image.Build(ctx, api, req, io.Discard); err != nil {
+		if _, err := image.Build(ctx, api, req, out); err != nil {
 			return fmt.Errorf("service %s: %w", name, err)
 		}
 		fmt.Fprintf(out, "  built in %s\n", time.Since(start).Round(time.Millisecond))
@@ -75,14 +80,23 @@ func BuildImages(ctx context.Context, api BuildAPI, p *types.Project, refs map[s
 	return nil
 }
 
-// PushImages pushes the built images to the registry.
-func PushImages(ctx context.Context, api BuildAPI, p *types.Project, refs map[string]string, auth string, out io.Writer) error {
+// PushImages pushes the built images to the session's registry, each
+// after making sure of its repository, with a credential good at the
+// start of its push.
+func PushImages(ctx context.Context, api BuildAPI, p *types.Project, refs map[string]string, reg *RegistrySession, out io.Writer) error {
 	for _, name := range serviceNames(p) {
 		if p.Services[name].Build == nil {
 			continue
 		}
+		if err := reg.EnsureRepository(ctx, refs[name]); err != nil {
+			return fmt.Errorf("service %s: %w", name, err)
+		}
+		cred, err := reg.Credential(ctx)
+		if err != nil {
+			return fmt.Errorf("service %s: %w", name, err)
+		}
 		start := time.Now()
-		digest, err := image.Push(ctx, api, refs[name], auth, io.Discard)
+		digest, err := image.Push(ctx, api, refs[name], cred.Auth, io.Discard)
 		if err != nil {
 			return fmt.Errorf("service %s: %w", name, err)
 		}

@@ -40,6 +40,9 @@ type Options struct {
 	// go over them. Nil means none: the deploy never reads the process
 	// environment for them itself.
 	Environ map[string]string
+	// Now is the clock a registry credential's expiry is read with; nil:
+	// time.Now.
+	Now func() time.Time
 }
 
 // Hook is a one-off job run during a deploy with the new version's image.
@@ -80,10 +83,11 @@ func Deploy(ctx context.Context, o Options) (*Result, error) {
 		return nil, err
 	}
 	defer api.Close()
-	reg, err := o.Backend.Registry(ctx)
+	session, err := NewRegistrySession(ctx, o.Backend, o.Now)
 	if err != nil {
 		return nil, err
 	}
+	reg := session.held
 	if err := checkRegistry(ctx, o, api, proj, reg); err != nil {
 		return nil, err
 	}
@@ -111,7 +115,7 @@ func Deploy(ctx context.Context, o Options) (*Result, error) {
 	if res, err = plan(ctx, api, stack, key, info.Version); err != nil {
 		return res, err
 	}
-	targets, err := rollout(ctx, o, api, proj, rel, reg)
+	targets, err := rollout(ctx, o, api, proj, rel, session)
 	res.Unchanged = err == nil && len(targets) == 0 && !removes(res.Changes, o.Prune)
 	res.Record = record(ctx, api, o, res, err, start, stack, targets)
 	return res, err
@@ -140,7 +144,7 @@ func plan(ctx context.Context, api SwarmAPI, stack *convert.Stack, key []byte, v
 
 // rollout does the part of a deploy that changes the cluster, and
 // returns the services it updated.
-func rollout(ctx context.Context, o Options, api SwarmAPI, proj *types.Project, rel *release, reg Registry) ([]Target, error) {
+func rollout(ctx context.Context, o Options, api SwarmAPI, proj *types.Project, rel *release, reg *RegistrySession) ([]Target, error) {
 	st, refs, info := rel.stack, rel.refs, rel.info
 	if err := CheckEdgeImage(ctx, api, o.Env, o.EdgeImage); err != nil {
 		return nil, err
@@ -155,7 +159,7 @@ func rollout(ctx context.Context, o Options, api SwarmAPI, proj *types.Project, 
 		return nil, err
 	}
 	for _, h := range []*Hook{o.Backup, o.Upgrade} {
-		if err := runHook(ctx, o, api, proj, st, h); err != nil {
+		if err := runHook(ctx, o, api, proj, st, h, reg); err != nil {
 			return nil, err
 		}
 	}
@@ -173,7 +177,7 @@ func rollout(ctx context.Context, o Options, api SwarmAPI, proj *types.Project, 
 	return targets, nil
 }
 
-func buildAndPush(ctx context.Context, o Options, proj *types.Project, refs map[string]string, reg Registry, info image.Info) error {
+func buildAndPush(ctx context.Context, o Options, proj *types.Project, refs map[string]string, reg *RegistrySession, info image.Info) error {
 	if !HasBuild(proj) {
 		return nil
 	}
@@ -184,13 +188,13 @@ func buildAndPush(ctx context.Context, o Options, proj *types.Project, refs map[
 	if err := BuildImages(ctx, builder, proj, refs, info, o.Out); err != nil {
 		return err
 	}
-	if reg.Host == "" {
+	if reg.Host() == "" {
 		return nil
 	}
-	return PushImages(ctx, builder, proj, refs, reg.Auth, o.Out)
+	return PushImages(ctx, builder, proj, refs, reg, o.Out)
 }
 
-func runHook(ctx context.Context, o Options, api SwarmAPI, proj *types.Project, st *convert.Stack, h *Hook) error {
+func runHook(ctx context.Context, o Options, api SwarmAPI, proj *types.Project, st *convert.Stack, h *Hook, reg *RegistrySession) error {
 	if h == nil {
 		return nil
 	}
@@ -204,7 +208,11 @@ func runHook(ctx context.Context, o Options, api SwarmAPI, proj *types.Project, 
 	for _, spec := range st.Services {
 		if spec.Name == name {
 			fmt.Fprintf(o.Out, "%s: one-off job with %s's new image\n", h.Verb, service)
-			return RunJob(ctx, api, spec, h.Verb, h.Script, o.Env.Timeout, o.Out)
+			auth, err := sessionPullAuth(ctx, imageOf(spec), reg)
+			if err != nil {
+				return fmt.Errorf("%s: %w", h.Verb, err)
+			}
+			return RunJob(ctx, api, spec, h.Verb, h.Script, auth, o.Env.Timeout, o.Out)
 		}
 	}
 	if service == "" {

@@ -100,7 +100,7 @@ func TestCheckEdgeImage(t *testing.T) {
 func TestRolloutChecksTheEdgeFirst(t *testing.T) {
 	api := &fakeEdgeEngine{edgeImage: "traefik:v8"}
 	o := Options{Env: &config.Environment{Name: "staging", Domain: "example.test", EdgePort: edge.DefaultPort}, EdgeImage: "traefik:v9"}
-	targets, err := rollout(context.Background(), o, api, nil, &release{}, Registry{})
+	targets, err := rollout(context.Background(), o, api, nil, &release{}, FixedRegistry(Registry{}))
 	if err == nil || !strings.HasPrefix(err.Error(), "edge: ") || len(targets) != 0 {
 		t.Fatalf("rollout = %v, %v; want an edge error before any service", targets, err)
 	}

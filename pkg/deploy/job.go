@@ -34,9 +34,11 @@ func suffix(s string) string {
 // version's image, environment, networks and secrets — streams its output
 // to out when it ends, and removes it. The job runs where swarm puts it,
 // on the env's networks, so it reaches the same databases as the service.
-func RunJob(ctx context.Context, api SwarmAPI, base swarm.ServiceSpec, job, script string, timeout time.Duration, out io.Writer) error {
+// auth is the X-Registry-Auth its node pulls the image with, as a
+// service's (the job may land on a node that lacks the new image).
+func RunJob(ctx context.Context, api SwarmAPI, base swarm.ServiceSpec, job, script, auth string, timeout time.Duration, out io.Writer) error {
 	spec := jobSpec(base, job, script)
-	res, err := api.ServiceCreate(ctx, client.ServiceCreateOptions{Spec: spec})
+	res, err := api.ServiceCreate(ctx, client.ServiceCreateOptions{Spec: spec, EncodedRegistryAuth: auth})
 	if err != nil {
 		return fmt.Errorf("%s: create job: %w", job, err)
 	}

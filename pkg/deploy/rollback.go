@@ -65,10 +65,10 @@ func Rollback(ctx context.Context, o RollbackOptions) (*Result, error) {
 	res := &Result{Namespace: ns, Version: target.Version, Previous: running, Changes: DiffServices(key, current, st.Services)}
 	// The nodes may have to pull the old images again. Not reaching the
 	// registry's credential must not stop a rollback: try without.
-	reg, err := o.Backend.Registry(ctx)
+	reg, err := NewRegistrySession(ctx, o.Backend, nil)
 	if err != nil {
 		fmt.Fprintf(o.Out, "warning: registry credentials: %v; rolling back without them\n", err)
-		reg = Registry{}
+		reg = FixedRegistry(Registry{})
 	}
 	targets, err := ApplyServices(ctx, api, st, key, reg, false, o.Out)
 	if err == nil {

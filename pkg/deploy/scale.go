@@ -14,7 +14,11 @@ import (
 
 // Scale sets the replicas of services of a stack (name → replicas) and
 // waits until they run. Every name is checked before any service changes.
-func Scale(ctx context.Context, api SwarmAPI, namespace string, want map[string]uint64, timeout time.Duration, out io.Writer) error {
+// Each update carries reg's credential (renewed when it expires) for the
+// nodes that pull the image for a new task: without it, swarm would keep
+// the one of the last deploy, which may have expired since (ECR's last
+// 12 hours).
+func Scale(ctx context.Context, api SwarmAPI, namespace string, want map[string]uint64, reg *RegistrySession, timeout time.Duration, out io.Writer) error {
 	lock, err := AcquireLock(ctx, api, namespace, "scale", false)
 	if err != nil {
 		return err
@@ -46,7 +50,11 @@ func Scale(ctx context.Context, api SwarmAPI, namespace string, want map[string]
 		// instead of calling the service unchanged.
 		spec.Labels = maps.Clone(spec.Labels)
 		delete(spec.Labels, LabelSpecHash)
-		if _, err := api.ServiceUpdate(ctx, s.ID, client.ServiceUpdateOptions{Version: s.Version, Spec: spec}); err != nil {
+		auth, err := sessionPullAuth(ctx, imageOf(spec), reg)
+		if err != nil {
+			return fmt.Errorf("scale %s: %w", names[i], err)
+		}
+		if _, err := api.ServiceUpdate(ctx, s.ID, client.ServiceUpdateOptions{Version: s.Version, Spec: spec, EncodedRegistryAuth: auth}); err != nil {
 			return fmt.Errorf("scale %s: %w", names[i], err)
 		}
 		fmt.Fprintf(out, "  %-24s %s → %d replicas\n", s.Spec.Name, replicas(s.Spec), n)

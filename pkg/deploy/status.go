@@ -13,14 +13,18 @@ import (
 
 // ServiceStatus is one line of `gazr status`.
 type ServiceStatus struct {
-	Name, Version, Image string
+	Name    string `json:"name"`
+	Version string `json:"version"`
+	Image   string `json:"image"`
 	// Running counts the tasks that run and are meant to (not the old
 	// ones draining after an update); Desired is swarm's count.
-	Running, Desired uint64
-	// Update is swarm's update state ("completed", "rollback_completed"…).
-	Update string
+	Running uint64 `json:"running"`
+	Desired uint64 `json:"desired"`
+	// Update is swarm's update state ("completed", "rollback_completed"…),
+	// "" before any update.
+	Update string `json:"update"`
 	// URL is where the edge routes the service, "" when not routed.
-	URL string
+	URL string `json:"url"`
 }
 
 // Health sums up the service: "ok" when every desired task runs (with a

@@ -186,8 +186,13 @@ func taskErrors(ctx context.Context, api SwarmAPI, t Target) []string {
 			continue
 		}
 		msg := task.Status.Err
-		if msg == "" {
-			msg = healthFailure(ctx, api, task)
+		// A task swarm stopped for being unhealthy says only
+		// "task: non-zero exit (137): dockerexec: unhealthy container";
+		// its container's last failing probe says why.
+		if msg == "" || strings.Contains(msg, "unhealthy") {
+			if h := healthFailure(ctx, api, task); h != "" {
+				msg = h
+			}
 		}
 		if msg == "" || seen[msg] {
 			continue
@@ -206,7 +211,10 @@ func isStale(us *swarm.UpdateStatus, stale *time.Time) bool {
 }
 
 // healthFailure returns the last failing health probe's output of a
-// task's container, when the manager's engine runs it (best effort).
+// task's container, when the manager's engine runs it (best effort). A
+// probe that answered (exit 1: the app said why) is preferred to one the
+// engine killed (exit -1: "Health check exceeded timeout"), which a
+// loaded machine adds to an app's real failures.
 func healthFailure(ctx context.Context, api SwarmAPI, task swarm.Task) string {
 	cs := task.Status.ContainerStatus
 	if cs == nil || cs.ContainerID == "" {
@@ -217,10 +225,18 @@ func healthFailure(ctx context.Context, api SwarmAPI, task swarm.Task) string {
 		return ""
 	}
 	logs := res.Container.State.Health.Log
+	failed := -1
 	for i := len(logs) - 1; i >= 0; i-- {
-		if logs[i].ExitCode != 0 {
-			return fmt.Sprintf("health check failed (exit %d): %s", logs[i].ExitCode, strings.TrimSpace(logs[i].Output))
+		if logs[i].ExitCode > 0 {
+			failed = i
+			break
+		}
+		if logs[i].ExitCode != 0 && failed < 0 {
+			failed = i
 		}
 	}
-	return ""
+	if failed < 0 {
+		return ""
+	}
+	return fmt.Sprintf("health check failed (exit %d): %s", logs[failed].ExitCode, strings.TrimSpace(logs[failed].Output))
 }

@@ -32,10 +32,10 @@ const (
 // Result is the outcome of one check: Detail says what was found, Fix
 // what to do about it (set for Warn and Fail).
 type Result struct {
-	Name   string
-	Status Status
-	Detail string
-	Fix    string
+	Name   string `json:"name"`
+	Status Status `json:"status"`
+	Detail string `json:"detail"`
+	Fix    string `json:"fix,omitempty"`
 }
 
 // Worst is the worst status of rs, OK for none.

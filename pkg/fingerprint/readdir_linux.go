@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"io/fs"
+	"sync"
 
 	"golang.org/x/sys/unix"
 )
@@ -21,7 +22,9 @@ func readDir(abs, rel string, match func(rel string) bool) (dirs []string, files
 		return nil, nil, &fs.PathError{Op: "open", Path: abs, Err: err}
 	}
 	defer unix.Close(fd)
-	buf := make([]byte, 32*1024)
+	bp := dirents.Get().(*[]byte)
+	defer dirents.Put(bp)
+	buf := *bp
 	for {
 		n, err := unix.Getdents(fd, buf)
 		if errors.Is(err, unix.EINTR) {
@@ -77,6 +80,13 @@ func readDir(abs, rel string, match func(rel string) bool) (dirs []string, files
 		}
 	}
 }
+
+// dirents are getdents64 buffers, reused: a fresh one per directory was
+// most of the memory a walk allocated (32 KiB for ten entries).
+var dirents = sync.Pool{New: func() any {
+	b := make([]byte, 32*1024)
+	return &b
+}}
 
 func cstring(b []byte) string {
 	for i, c := range b {

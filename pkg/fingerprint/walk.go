@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"syscall"
 )
 
@@ -19,10 +20,53 @@ type fileStat struct {
 }
 
 // walk lists the files under root that match globs, walking only the
-// globs' bases and the directories that can hold a match, several
-// directories at a time (listing is system calls, not CPU).
+// globs' bases and the directories that can hold a match.
 func walk(root string, globs []glob) ([]fileStat, error) {
-	match := func(rel string) bool { return matchAny(globs, rel) }
+	t := tree{
+		root:    root,
+		match:   func(rel string) bool { return matchAny(globs, rel) },
+		descend: func(rel, name string) bool { return wanted(globs, rel, name) },
+	}
+	return t.walk(bases(globs))
+}
+
+// Files calls file with the slash path (relative to root) of every
+// regular file and symlink under root, in the directories descend accepts
+// (by their slash path and name; root itself is always walked). Several directories are listed
+// at a time, so file must be safe for concurrent use; once it returns
+// true the walk stops soon after. Unreadable directories are passed over:
+// Files serves searches for evidence, where they hold none.
+func Files(root string, descend func(rel, name string) bool, file func(rel string) (stop bool)) {
+	var stop atomic.Bool
+	t := tree{
+		root: root,
+		stop: &stop,
+		match: func(rel string) bool {
+			if !stop.Load() && file(rel) {
+				stop.Store(true)
+			}
+			return false // no stat: only names are wanted
+		},
+		descend: func(rel, name string) bool { return !stop.Load() && descend(rel, name) },
+		lenient: true,
+	}
+	t.walk([]string{"."})
+}
+
+// tree is a walk of the directories under root, several at a time
+// (listing is system calls, not CPU).
+type tree struct {
+	root string
+	// match selects the files to stat; descend the directories to list.
+	match   func(rel string) bool
+	descend func(rel, name string) bool
+	// stop, when set, ends the walk early.
+	stop *atomic.Bool
+	// lenient passes over unreadable directories instead of failing.
+	lenient bool
+}
+
+func (t *tree) walk(bases []string) ([]fileStat, error) {
 	var (
 		mu      sync.Mutex
 		out     []fileStat
@@ -33,19 +77,24 @@ func walk(root string, globs []glob) ([]fileStat, error) {
 	var visit func(rel string)
 	visit = func(rel string) {
 		defer pending.Done()
-		dirs, files, err := readDir(filepath.Join(root, filepath.FromSlash(rel)), rel, match)
-		if err != nil && !(errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR)) {
+		if t.stop != nil && t.stop.Load() {
+			return
+		}
+		dirs, files, err := readDir(filepath.Join(t.root, filepath.FromSlash(rel)), rel, t.match)
+		if err != nil && !t.lenient && !(errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR)) {
 			mu.Lock()
 			first = cmpErr(first, err)
 			mu.Unlock()
 			return
 		}
-		mu.Lock()
-		out = append(out, files...)
-		mu.Unlock()
+		if len(files) > 0 {
+			mu.Lock()
+			out = append(out, files...)
+			mu.Unlock()
+		}
 		for _, d := range dirs {
 			sub := join(rel, d)
-			if wanted(globs, sub, d) {
+			if t.descend(sub, d) {
 				pending.Add(1)
 				select {
 				case queue <- sub:
@@ -66,7 +115,7 @@ func walk(root string, globs []glob) ([]fileStat, error) {
 			}
 		}()
 	}
-	for _, b := range bases(globs) {
+	for _, b := range bases {
 		pending.Add(1)
 		queue <- b
 	}

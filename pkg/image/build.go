@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 
@@ -33,6 +35,9 @@ type BuildRequest struct {
 	Labels map[string]string
 	// Args are the build arguments (ARG) of the Dockerfile.
 	Args map[string]string
+	// Secrets are the build secrets (RUN --mount=type=secret,id=<key>) by
+	// id. They need BuildKit.
+	Secrets map[string]BuildSecret
 }
 
 // BuildError is a build that the engine ran and that failed: a failing
@@ -42,17 +47,31 @@ type BuildError struct {
 	Image string
 	// Message is the engine's error message.
 	Message string
+	// Step is the failed step's instruction as BuildKit names it ("RUN
+	// make"); "" with the legacy builder, whose output shows its step.
+	Step string
+	// Dockerfile and Line locate Step in the Dockerfile (Dockerfile
+	// relative to the context); Line is 0 when unknown.
+	Dockerfile string
+	Line       int
 	// Output holds the last lines (up to 10) of the build's output, less
 	// the builder's bookkeeping (" ---> <id>", "Removing intermediate
 	// container …"): the failing step's own output, and its "Step" line.
 	Output []string
 }
 
-// Error is "build <image>: <message>", followed by the last output lines
+// Error is "build <image>: [<dockerfile>:<line>: <step>: ]<message>", followed by the last output lines
 // indented on their own lines.
 func (e *BuildError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "build %s: %s", e.Image, e.Message)
+	fmt.Fprintf(&b, "build %s: ", e.Image)
+	if e.Step != "" {
+		if e.Line > 0 {
+			fmt.Fprintf(&b, "%s:%d: ", e.Dockerfile, e.Line)
+		}
+		fmt.Fprintf(&b, "%s: ", e.Step)
+	}
+	b.WriteString(e.Message)
 	if len(e.Output) > 0 {
 		b.WriteString("\nlast output lines:")
 		for _, l := range e.Output {
@@ -65,16 +84,21 @@ func (e *BuildError) Error() string {
 // tailLines is how much build output a BuildError carries.
 const tailLines = 10
 
-// Build builds req on the engine with its legacy builder (no BuildKit
-// session is needed, and nothing is pulled when the base images are
-// present), streaming the build's output to progress (nil discards it).
-// It returns the image ID ("sha256:…").
+// Build builds req on the engine, streaming the build's output to progress
+// (nil discards it), and returns the image ID ("sha256:…").
 //
-// Intermediate containers are removed, whether the build succeeds or not.
+// It builds with BuildKit when the engine has it (see chooseBuilder;
+// DOCKER_BUILDKIT=0 forces the legacy builder), through a session that
+// answers the engine's requests for req.Secrets and for registry
+// credentials; BuildKit's progress is printed as `docker build
+// --progress=plain` prints it. The legacy builder removes intermediate
+// containers, whether the build succeeds or not. Nothing is pulled when
+// the base images are present.
+//
 // Cancelling ctx closes the connection, which makes the engine abort the
-// build and remove the running step's container; Build then returns
-// ctx.Err(). A failure reported by the engine is a *BuildError.
-func Build(ctx context.Context, api client.ImageBuildAPIClient, req BuildRequest, progress io.Writer) (string, error) {
+// build; Build then returns ctx.Err(). A failure reported by the engine is
+// a *BuildError.
+func Build(ctx context.Context, api BuildAPI, req BuildRequest, progress io.Writer) (string, error) {
 	name := req.Dir
 	if len(req.Tags) > 0 {
 		name = req.Tags[0]
@@ -86,23 +110,52 @@ func Build(ctx context.Context, api client.ImageBuildAPIClient, req BuildRequest
 	if err != nil {
 		return "", fmt.Errorf("build %s: %w", name, err)
 	}
-	tarball, err := Context(req.Dir, dockerfile)
+	choice, err := chooseBuilder(ctx, api)
+	if err != nil {
+		return "", fmt.Errorf("build %s: %w", name, err)
+	}
+	if choice.version != build.BuilderBuildKit && len(req.Secrets) > 0 {
+		return "", fmt.Errorf("build %s: build secrets need BuildKit: %s", name, choice.why)
+	}
+	opts := buildOptions(req, dockerfile)
+	opts.Version = choice.version
+	opts.AuthConfigs = baseImageAuth(progress)
+	if choice.version == build.BuilderBuildKit {
+		sess, err := startSession(ctx, api, req.Dir, req.Secrets)
+		if err != nil {
+			return "", fmt.Errorf("build %s: %w", name, err)
+		}
+		defer sess.close()
+		opts.SessionID = sess.id
+	}
+	id, err := send(ctx, api, req.Dir, dockerfile, opts, progress, name)
+	if be := (*BuildError)(nil); errors.As(err, &be) {
+		return "", explain(be, req.Dir, dockerfile, choice)
+	}
+	return id, err
+}
+
+// send sends the build context and options and reads the build's stream.
+func send(ctx context.Context, api BuildAPI, dir, dockerfile string, opts client.ImageBuildOptions, progress io.Writer, name string) (string, error) {
+	tarball, err := Context(dir, dockerfile)
 	if err != nil {
 		return "", fmt.Errorf("build %s: %w", name, err)
 	}
 	tarball = &errReader{ReadCloser: tarball}
 	defer tarball.Close()
-	opts := buildOptions(req, dockerfile)
-	opts.AuthConfigs = baseImageAuth(progress)
 	resp, err := api.ImageBuild(ctx, tarball, opts)
 	if err != nil {
 		return "", fmt.Errorf("build %s: %w", name, contextError(ctx, tarball, err))
 	}
 	defer resp.Body.Close()
-	id, built, err := readBuild(ctx, resp.Body, progress, name)
+	var id, built string
+	if opts.Version == build.BuilderBuildKit {
+		id, err = readBuildKit(ctx, resp.Body, progress, name)
+	} else {
+		id, built, err = readBuild(ctx, resp.Body, progress, name)
+	}
 	if err != nil {
-		var be *BuildError
-		if errors.As(err, &be) {
+		if be := (*BuildError)(nil); errors.As(err, &be) {
 			return "", be
 		}
 		return "", fmt.Errorf("build %s: %w", name, contextError(ctx, tarball, err))
@@ -113,6 +166,20 @@ func Build(ctx context.Context, api client.ImageBuildAPIClient, req BuildRequest
 		}
 	}
 	return id, nil
+}
+
+// explain adds to be the Dockerfile line of its failed step, and why the
+// legacy builder built when the Dockerfile needs BuildKit.
+func explain(be *BuildError, dir, dockerfile string, choice builderChoice) *BuildError {
+	if be.Step != "" {
+		if content, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(dockerfile))); err == nil {
+			be.Dockerfile, be.Line = dockerfile, instructionLine(content, be.Step)
+		}
+	}
+	if choice.why != "" && strings.Contains(be.Message, "requires BuildKit") {
+		be.Message += " (" + choice.why + ")"
+	}
+	return be
 }
 
 // buildOptions translates req for the Engine API.
@@ -129,7 +196,6 @@ func buildOptions(req BuildRequest, dockerfile string) client.ImageBuildOptions 
 		BuildArgs:   args,
 		Remove:      true,
 		ForceRemove: true,
-		Version:     build.BuilderV1,
 	}
 }
 

@@ -16,6 +16,17 @@ import (
 )
 
 func TestBuildCopyLabelsArgs(t *testing.T) {
+	for _, builder := range []struct{ env, marker string }{{"0", "Step 1/"}, {"", "#1 "}} {
+		t.Run("DOCKER_BUILDKIT="+builder.env, func(t *testing.T) {
+			t.Setenv("DOCKER_BUILDKIT", builder.env)
+			testBuildCopyLabelsArgs(t, builder.marker)
+		})
+	}
+}
+
+// testBuildCopyLabelsArgs builds with the builder the environment picks,
+// whose progress shows marker.
+func testBuildCopyLabelsArgs(t *testing.T, marker string) {
 	f := newEngineFixture(t, busyboxImage)
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{
@@ -40,7 +51,7 @@ func TestBuildCopyLabelsArgs(t *testing.T) {
 	if !strings.HasPrefix(id, "sha256:") {
 		t.Errorf("image ID %q", id)
 	}
-	if !strings.Contains(progress.String(), "Step 1/") {
+	if !strings.Contains(progress.String(), marker) {
 		t.Errorf("no build output in progress:\n%s", progress.String())
 	}
 	img, err := f.api.ImageInspect(context.Background(), tags[0])
@@ -131,6 +142,7 @@ func runImage(t *testing.T, f *engineFixture, image string) string {
 }
 
 func TestBuildFailingRun(t *testing.T) {
+	t.Setenv("DOCKER_BUILDKIT", "0") // BuildKit: buildkit_test.go
 	f := newEngineFixture(t, busyboxImage)
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{
@@ -166,9 +178,10 @@ func TestBuildDockerfileError(t *testing.T) {
 	}
 }
 
-// TestBuildCancel cancels a build during a long RUN: Build returns at once
-// and the engine removes the step's container.
+// TestBuildCancel cancels a legacy build during a long RUN: Build returns
+// at once and the engine removes the step's container.
 func TestBuildCancel(t *testing.T) {
+	t.Setenv("DOCKER_BUILDKIT", "0") // BuildKit: buildkit_test.go
 	f := newEngineFixture(t, busyboxImage)
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"net"
 	"net/http"
-	"net/netip"
 	"regexp"
 	"slices"
 	"strings"
@@ -14,8 +13,8 @@ import (
 	"time"
 
 	"github.com/moby/moby/api/types/container"
-	"github.com/moby/moby/api/types/network"
-	"github.com/moby/moby/client"
+
+	"github.com/gazr-io/gazr/pkg/enginetest"
 )
 
 // startRegistry runs the test registry on a random port of 127.0.0.1 (an
@@ -23,45 +22,8 @@ import (
 // The container and its volume go at the end of the test.
 func startRegistry(t *testing.T, f *engineFixture) string {
 	t.Helper()
-	ctx := context.Background()
-	port := network.MustParsePort("5000/tcp")
-	c, err := f.api.ContainerCreate(ctx, client.ContainerCreateOptions{
-		Config: &container.Config{Image: registryImage, ExposedPorts: network.PortSet{port: {}},
-			Labels: map[string]string{testLabel: f.id}},
-		HostConfig: &container.HostConfig{PortBindings: network.PortMap{
-			port: {{HostIP: netip.MustParseAddr("127.0.0.1")}},
-		}},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		f.api.ContainerRemove(context.Background(), c.ID, client.ContainerRemoveOptions{Force: true, RemoveVolumes: true})
-	})
-	if _, err := f.api.ContainerStart(ctx, c.ID, client.ContainerStartOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	res, err := f.api.ContainerInspect(ctx, c.ID, client.ContainerInspectOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	bindings := res.Container.NetworkSettings.Ports[port]
-	if len(bindings) == 0 {
-		t.Fatalf("registry container has no published port: %+v", res.Container.NetworkSettings.Ports)
-	}
-	host := "127.0.0.1:" + bindings[0].HostPort
-	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(100 * time.Millisecond) {
-		resp, err := http.Get("http://" + host + "/v2/")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return host
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("registry at %s not ready after 20s: %v", host, err)
-		}
-	}
+	return enginetest.StartRegistry(t, f.api, container.Config{Image: registryImage,
+		Labels: map[string]string{testLabel: f.id}}, http.StatusOK)
 }
 
 // buildSmall builds a one-file image tagged ref.

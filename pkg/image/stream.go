@@ -67,26 +67,32 @@ type tail struct {
 	partial string
 }
 
-// add appends text, which may hold several lines or part of one.
-func (t *tail) add(text string) {
+// add appends text, which may hold several lines or part of one, and
+// returns the lines it completed and kept.
+func (t *tail) add(text string) []string {
 	parts := strings.Split(t.partial+text, "\n")
 	t.partial = parts[len(parts)-1]
+	var kept []string
 	for _, l := range parts[:len(parts)-1] {
-		t.push(l)
+		if l, ok := t.push(l); ok {
+			kept = append(kept, l)
+		}
 	}
+	return kept
 }
 
 // push keeps line unless it is bookkeeping.
-func (t *tail) push(line string) {
+func (t *tail) push(line string) (string, bool) {
 	line = strings.TrimRight(line, "\r")
 	if strings.TrimSpace(line) == "" || strings.HasPrefix(line, " ---> ") ||
 		strings.HasPrefix(line, "Removing intermediate container ") {
-		return
+		return "", false
 	}
 	t.lines = append(t.lines, line)
 	if len(t.lines) > t.max {
 		t.lines = t.lines[len(t.lines)-t.max:]
 	}
+	return line, true
 }
 
 // last returns the kept lines, an unterminated last line included.

@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"io"
 	"os"
+	"sync"
 
 	"github.com/fatih/color"
 	"github.com/mattn/go-isatty"
@@ -20,9 +21,19 @@ type IOStreams struct {
 
 	// StdinTTY, StdoutTTY and StderrTTY report whether each is a terminal.
 	StdinTTY, StdoutTTY, StderrTTY bool
+	// StdinPiped reports whether stdin is a pipe or a regular file
+	// (`echo data | gazr run`, `gazr run < file`): input meant for a step.
+	// /dev/null, a socket or a closed stdin is neither.
+	StdinPiped bool
 	// Color enables colour on ErrOut; off when NO_COLOR is set, TERM is
 	// "dumb", or ErrOut is not a terminal.
 	Color bool
+
+	// inFd and outFd are the descriptors of stdin and stdout, for their
+	// terminal (MakeRaw, Size); -1 when they are not files.
+	inFd, outFd int
+	inputOnce   sync.Once
+	input       *Input
 }
 
 // System returns the process's streams.
@@ -32,7 +43,9 @@ func System() *IOStreams {
 		StdinTTY:  isTerminal(os.Stdin),
 		StdoutTTY: isTerminal(os.Stdout),
 		StderrTTY: isTerminal(os.Stderr),
+		inFd:      int(os.Stdin.Fd()), outFd: int(os.Stdout.Fd()),
 	}
+	s.StdinPiped = !s.StdinTTY && isPipeOrFile(os.Stdin)
 	_, noColor := os.LookupEnv("NO_COLOR")
 	s.Color = s.StderrTTY && !noColor && os.Getenv("TERM") != "dumb"
 	return s
@@ -41,7 +54,22 @@ func System() *IOStreams {
 // Test returns streams backed by buffers, for tests: no terminal, no colour.
 func Test() (*IOStreams, *bytes.Buffer, *bytes.Buffer) {
 	out, errOut := &bytes.Buffer{}, &bytes.Buffer{}
-	return &IOStreams{In: &bytes.Buffer{}, Out: out, ErrOut: errOut}, out, errOut
+	return &IOStreams{In: &bytes.Buffer{}, Out: out, ErrOut: errOut, inFd: -1, outFd: -1}, out, errOut
+}
+
+// Input is In shared by the steps that read it one after the other
+// (NewInput), made on first use.
+func (s *IOStreams) Input() *Input {
+	s.inputOnce.Do(func() { s.input = NewInput(s.In) })
+	return s.input
+}
+
+func isPipeOrFile(f *os.File) bool {
+	fi, err := f.Stat()
+	if err != nil {
+		return false
+	}
+	return fi.Mode()&os.ModeNamedPipe != 0 || fi.Mode().IsRegular()
 }
 
 func isTerminal(f *os.File) bool {

@@ -76,7 +76,9 @@ func RenderConfig(conv *convention.Convention, opts ConfigOptions) ([]byte, erro
 	if conv != nil {
 		fillConvention(&d, conv)
 	}
-	d.Header = commentLines(intro(conv))
+	// Taplo's directive first, where it must be: editors then complete
+	// and check the file against the schema.
+	d.Header = "#:schema " + config.SchemaURL + "\n" + commentLines(intro(conv))
 	var b strings.Builder
 	if err := configTmpl().Execute(&b, d); err != nil {
 		return nil, err

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 	"time"
 
@@ -18,7 +19,7 @@ import (
 // ImageAPI is what getting images needs.
 type ImageAPI interface {
 	client.ImageAPIClient
-	client.ImageBuildAPIClient
+	image.BuildAPI
 }
 
 // Got says what EnsureImages did with each image.
@@ -94,7 +95,7 @@ func present(ctx context.Context, api client.ImageAPIClient, ref string) (bool, 
 }
 
 // build builds a compose service's image through the engine, as gazr
-// build does, showing the builder's "Step n/m" lines.
+// build does, showing the lines where the builder starts a step.
 func build(ctx context.Context, api ImageAPI, img Image, progress io.Writer) error {
 	b := img.Build
 	args := map[string]string{}
@@ -114,7 +115,9 @@ func build(ctx context.Context, api ImageAPI, img Image, progress io.Writer) err
 	return nil
 }
 
-// stepLines passes on the "Step n/m : …" lines of a build's output.
+// stepLines passes on the lines of a build's output that start a step:
+// the legacy builder's "Step n/m : …", BuildKit's "#4 [build 2/3] …"
+// (without its "#4 ").
 type stepLines struct {
 	out    io.Writer
 	prefix string
@@ -134,10 +137,19 @@ func (s *stepLines) Write(p []byte) (int, error) {
 }
 
 func (s *stepLines) line(l string) {
-	if strings.HasPrefix(l, "Step ") {
-		fmt.Fprint(s.out, s.prefix+strings.TrimRight(l, "\r\n")+"\n")
+	l = strings.TrimRight(l, "\r\n")
+	if m := buildKitStep.FindStringSubmatch(l); m != nil {
+		l = m[1]
+	} else if !strings.HasPrefix(l, "Step ") {
+		return
 	}
+	fmt.Fprint(s.out, s.prefix+l+"\n")
 }
+
+// buildKitStep is the line where BuildKit's plain progress starts a
+// Dockerfile step: "#4 [2/3] RUN make", "#7 [build 1/4] FROM …"
+// (internal steps and output lines have no "[n/m]").
+var buildKitStep = regexp.MustCompile(`^#\d+ (\[(?:[\w.-]+ )?\d+/\d+\] .*)$`)
 
 func (s *stepLines) flush() {
 	s.line(s.buf.String())

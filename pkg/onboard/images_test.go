@@ -43,7 +43,7 @@ func TestEnsureImagesEngine(t *testing.T) {
 	if len(got.Present) != 1 || len(got.Built) != 1 || got.Built[0] != built || !got.Changed() {
 		t.Errorf("first run = %+v", got)
 	}
-	if out := progress.String(); !strings.Contains(out, "build "+built) || !strings.Contains(out, "Step 2/2 : RUN echo built") {
+	if out := progress.String(); !strings.Contains(out, "build "+built) || !strings.Contains(out, "  [2/2] RUN echo built") && !strings.Contains(out, "  Step 2/2 : RUN echo built") {
 		t.Errorf("progress does not show the build's steps:\n%s", out)
 	}
 	if missing, err := Missing(ctx, cli, images); err != nil || len(missing) != 0 {
@@ -66,13 +66,14 @@ func TestEnsureImagesEngine(t *testing.T) {
 func TestStepLines(t *testing.T) {
 	var out bytes.Buffer
 	s := &stepLines{out: &out, prefix: "  "}
-	for _, chunk := range []string{"Step 1/2 : FROM x\n ---> abc\nSte", "p 2/2 : RUN y\r\nhello\n", "Step 3/3 : CMD z"} {
+	for _, chunk := range []string{"Step 1/2 : FROM x\n ---> abc\nSte", "p 2/2 : RUN y\r\nhello\n", "Step 3/3 : CMD z\n",
+		"#1 [internal] load metadata for docker.io/library/x:latest\n#2 [build 1/2] FROM x\n#2 CACHED\n#3 [2/2] RUN y\n#3 [out] 1/2 lines\n#3 DONE 0.1s"} {
 		if _, err := s.Write([]byte(chunk)); err != nil {
 			t.Fatal(err)
 		}
 	}
 	s.flush()
-	if want := "  Step 1/2 : FROM x\n  Step 2/2 : RUN y\n  Step 3/3 : CMD z\n"; out.String() != want {
+	if want := "  Step 1/2 : FROM x\n  Step 2/2 : RUN y\n  Step 3/3 : CMD z\n  [build 1/2] FROM x\n  [2/2] RUN y\n"; out.String() != want {
 		t.Errorf("step lines = %q, want %q", out.String(), want)
 	}
 }

@@ -90,29 +90,38 @@ type Step struct {
 
 // Values is a resolved list setting and where it came from.
 type Values struct {
-	Values []string
-	Origin string
+	Values []string `json:"values"`
+	Origin string   `json:"origin"`
 }
 
 // Value is a resolved setting and where it came from.
 type Value struct {
-	Value, Origin string
+	Value  string `json:"value"`
+	Origin string `json:"origin"`
 }
 
 // EnvVar is one environment variable of a step.
 type EnvVar struct {
-	Name, Value, Origin string
+	Name   string `json:"name"`
+	Value  string `json:"value"`
+	Origin string `json:"origin"`
 }
 
 // Mount is a bind mount of a host path.
 type Mount struct {
-	Source, Target, Origin string
-	ReadOnly               bool
+	Source   string `json:"source"`
+	Target   string `json:"target"`
+	Origin   string `json:"origin"`
+	ReadOnly bool   `json:"read_only"`
 }
 
 // Cache is a named volume shared across projects and runs.
 type Cache struct {
-	Name, Volume, Target, EnvVar, Origin string
+	Name   string `json:"name"`
+	Volume string `json:"volume"`
+	Target string `json:"target"`
+	EnvVar string `json:"env_var,omitempty"`
+	Origin string `json:"origin"`
 }
 
 // EnvList returns the step's environment as NAME=value strings.

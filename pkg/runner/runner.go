@@ -110,14 +110,15 @@ func Run(ctx context.Context, opts *Options, p *project.Project, pl *plan.Plan) 
 	// Walking the sources while the engine answers: on a skipped verb,
 	// the walk and the engine's round trips are most of the time.
 	prescans := prescan(pl, jobs)
-	api, err := opts.Engine(ctx)
+	// A configuration error fails the run before the engine is reached
+	// and before any step starts, as it fails a dry run; the compose
+	// project loaded for that is the one the first step needing services
+	// starts.
+	proj, names, err := Validate(ctx, opts, p, pl)
 	if err != nil {
 		return err
 	}
-	// Bad service names fail the run before any step starts; the compose
-	// project loaded for that is the one the first step needing services
-	// starts.
-	proj, names, err := planCompose(ctx, opts, p, pl)
+	api, err := opts.Engine(ctx)
 	if err != nil {
 		return err
 	}
@@ -172,14 +173,19 @@ func (r *stepRun) step(ctx context.Context, s *plan.Step) error {
 		return err
 	}
 	fmt.Fprintf(r.errOut, "%s %s %s%s\n", cs.Cyan("▶"), cs.Bold(s.Verb), cs.Gray(Summary(s)), cs.Gray(why))
-	runner := &container.Runner{API: r.api, Project: r.pl.Project, Stdout: r.opts.IO.Out, Stderr: r.opts.IO.ErrOut,
-		TTY: r.opts.IO.StdinTTY && r.opts.IO.StdoutTTY}
+	runner := &container.Runner{API: r.api, Project: r.pl.Project, Stdout: r.opts.IO.Out, Stderr: r.opts.IO.ErrOut}
+	inter := Interact(r.opts.IO, r.parallel, r.opts.Warm != nil)
+	// Input piped into `gazr test` is meant for the verb asked, not for
+	// its deps: a dep's container would take it into its stdin's buffer
+	// unread, and the verb would find none left.
+	inter.Stdin = inter.Stdin && asked(r.pl, s)
+	inter.apply(r.opts.IO, runner)
 	if r.parallel {
 		prefix := fmt.Sprintf("%-*s | ", r.pad, s.Verb)
 		out, errOut := r.lines.Prefixed(r.opts.IO.Out, prefix), r.lines.Prefixed(r.opts.IO.ErrOut, prefix)
 		defer out.Close()
 		defer errOut.Close()
-		runner.Stdout, runner.Stderr, runner.TTY = out, errOut, false
+		runner.Stdout, runner.Stderr = out, errOut
 	}
 	t := time.Now()
 	err := r.run(ctx, runner, s)

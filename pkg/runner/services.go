@@ -17,7 +17,7 @@ import (
 )
 
 // upServices starts the named services of proj, already loaded and checked
-// by planCompose, and points the plan's steps that list services at their
+// by Validate, and points the plan's steps that list services at their
 // network.
 func upServices(ctx context.Context, opts *Options, pl *plan.Plan, proj *types.Project, names []string) error {
 	svc, err := opts.Services(ctx, pl.Project)
@@ -39,11 +39,18 @@ func upServices(ctx context.Context, opts *Options, pl *plan.Plan, proj *types.P
 	return nil
 }
 
-// planCompose loads the compose project that defines the services the
-// plan's steps list, and checks their names, images and build contexts,
-// creating nothing; with no services listed it returns no project and no
-// names.
-func planCompose(ctx context.Context, opts *Options, p *project.Project, pl *plan.Plan) (*types.Project, []string, error) {
+// Validate is the check a plan passes before anything of it runs: a real
+// run, a dry run and `gazr explain` all call it, so that what a dry run
+// accepts a real run accepts too. It loads the compose project that
+// defines the services the plan's steps list (with opts.Environ and
+// opts.Profiles) and checks that it parses, that the services exist and
+// that their images and build contexts are valid, each a configuration
+// error at its file:line:col. It contacts no engine and creates nothing;
+// with no services listed it returns no project and no names. (The
+// .gazr.toml values themselves, run and image included, were checked
+// when the config was parsed, and the steps' images when the plan was
+// resolved.)
+func Validate(ctx context.Context, opts *Options, p *project.Project, pl *plan.Plan) (*types.Project, []string, error) {
 	names := PlanServices(pl)
 	if len(names) == 0 {
 		return nil, nil, nil

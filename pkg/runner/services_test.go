@@ -102,7 +102,7 @@ func TestPlanComposeVariablesPassed(t *testing.T) {
 		{"none passed", nil, "postgres:15"},
 		{"passed", map[string]string{"PG_TAG": "16"}, "postgres:16"},
 	} {
-		proj, _, err := planCompose(context.Background(), &Options{Environ: tt.environ}, p, pl)
+		proj, _, err := Validate(context.Background(), &Options{Environ: tt.environ}, p, pl)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -2,6 +2,7 @@ package scaffold
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"golang.org/x/mod/module"
@@ -16,6 +17,9 @@ type Options struct {
 	Dir string
 	// Module is the Go module path; "" means "example.com/<name>".
 	Module string
+	// GazrVersion is the running gazr's version; the CI files pin its
+	// release (Data.GazrVersion).
+	GazrVersion string
 }
 
 // Result is a created project.
@@ -47,7 +51,7 @@ func (c *Catalog) New(opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	data := Data{Name: ProjectName(tgt.dir), Module: opts.Module, Template: t.Name}
+	data := Data{Name: ProjectName(tgt.dir), Module: opts.Module, Template: t.Name, GazrVersion: ReleaseVersion(opts.GazrVersion)}
 	if data.Module == "" {
 		data.Module = "example.com/" + data.Name
 	}
@@ -71,4 +75,19 @@ func (t *Template) Describe() string {
 		return t.Description
 	}
 	return fmt.Sprintf("%s (alias: %s)", t.Description, strings.Join(t.Aliases, ", "))
+}
+
+// releaseRE is a release's version, as goreleaser stamps it (1.2.3) or
+// as go install reports it (v1.2.3).
+var releaseRE = regexp.MustCompile(`^v?([0-9]+\.[0-9]+\.[0-9]+)$`)
+
+// ReleaseVersion is the release of gazr version v as its archives name it
+// ("1.2.3" for "v1.2.3"), or "latest" for a build that is no release
+// ("dev", a pseudo-version, a pre-release): the CI files then take the
+// newest release.
+func ReleaseVersion(v string) string {
+	if m := releaseRE.FindStringSubmatch(v); m != nil {
+		return m[1]
+	}
+	return "latest"
 }

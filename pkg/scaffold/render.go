@@ -25,6 +25,10 @@ type Data struct {
 	Module string
 	// Template is the template's name (not the alias it was asked by).
 	Template string
+	// GazrVersion is the gazr release the project's CI installs: the
+	// running gazr's, "1.2.3", or "latest" when it is not a release (see
+	// ReleaseVersion).
+	GazrVersion string
 }
 
 // File is one rendered file of a project.

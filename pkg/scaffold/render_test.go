@@ -41,7 +41,7 @@ func TestRenderGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	files, err := tmpl.Render(Data{Name: "shop", Module: "example.com/shop", Template: "go-http"})
+	files, err := tmpl.Render(Data{Name: "shop", Module: "example.com/shop", Template: "go-http", GazrVersion: "1.2.3"})
 	if err != nil {
 		t.Fatal(err)
 	}

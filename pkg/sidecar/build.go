@@ -41,10 +41,14 @@ func (m *Manager) build(ctx context.Context, p *types.Project, svc types.Service
 			args[k] = *v
 		}
 	}
+	secrets, err := image.ComposeSecrets(p, b)
+	if err != nil {
+		return fmt.Errorf("service %s: %w", svc.Name, err)
+	}
 	start := time.Now()
 	fmt.Fprintf(m.out(), "%s build %s → %s\n", m.Color.Cyan("▶"), svc.Name, tag)
 	req := image.BuildRequest{Dir: dir, Dockerfile: b.Dockerfile, Target: b.Target, Tags: []string{tag},
-		Labels: map[string]string(b.Labels), Args: args}
+		Labels: map[string]string(b.Labels), Args: args, Secrets: secrets}
 	if _, err := image.Build(ctx, m.Builder, req, io.Discard); err != nil {
 		return fmt.Errorf("service %s: %w", svc.Name, err)
 	}

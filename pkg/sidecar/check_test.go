@@ -18,10 +18,10 @@ func TestCheck(t *testing.T) {
 		want    string // "" for no error; else what the error says after "compose.yaml:"
 	}{
 		{"valid image", "services:\n  db:\n    image: postgres:17\n", nil, ""},
-		{"invalid image", "services:\n  db:\n    image: \"UPPER::bad\"\n", nil, `3: service db: invalid image reference "UPPER::bad"`},
-		{"invalid image of a dependency", "services:\n  db:\n    image: postgres:17\n    depends_on: [cache]\n  cache:\n    image: \"Bad\"\n", nil, `6: service cache: invalid image reference "Bad"`},
-		{"missing build context", "services:\n  db:\n    build: ./nonexistent\n", nil, "3: service db: build: build context "},
-		{"missing Dockerfile", "services:\n  db:\n    build: ./ctx\n", map[string]string{"ctx/README": "x"}, "3: service db: build: Dockerfile "},
+		{"invalid image", "services:\n  db:\n    image: \"UPPER::bad\"\n", nil, `3:5: service db: invalid image reference "UPPER::bad"`},
+		{"invalid image of a dependency", "services:\n  db:\n    image: postgres:17\n    depends_on: [cache]\n  cache:\n    image: \"Bad\"\n", nil, `6:5: service cache: invalid image reference "Bad"`},
+		{"missing build context", "services:\n  db:\n    build: ./nonexistent\n", nil, "3:5: service db: build: build context "},
+		{"missing Dockerfile", "services:\n  db:\n    build: ./ctx\n", map[string]string{"ctx/README": "x"}, "3:5: service db: build: Dockerfile "},
 		{"build context and Dockerfile exist", "services:\n  db:\n    build:\n      context: ./ctx\n      dockerfile: Containerfile\n", map[string]string{"ctx/Containerfile": "FROM scratch\n"}, ""},
 	}
 	for _, tt := range tests {

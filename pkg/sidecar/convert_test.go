@@ -197,7 +197,7 @@ func TestConvert(t *testing.T) {
 			name: "network_mode is rejected",
 			yaml: "services:\n  db:\n    image: postgres:15\n    network_mode: host\n",
 			// A *compose.Error at the key's line: exit 2.
-			wantErr: "compose.yaml:4: service db: network_mode: sidecars join the project's network",
+			wantErr: "compose.yaml:4:5: service db: network_mode: sidecars join the project's network",
 		},
 		{
 			name:    "secrets from the environment are rejected",

@@ -24,6 +24,7 @@ import (
 	"github.com/moby/moby/client"
 
 	"github.com/gazr-io/gazr/pkg/container"
+	"github.com/gazr-io/gazr/pkg/image"
 	"github.com/gazr-io/gazr/pkg/iostreams"
 )
 
@@ -50,7 +51,7 @@ type API interface {
 
 // BuildAPI builds the images of services that have a build section.
 type BuildAPI interface {
-	client.ImageBuildAPIClient
+	image.BuildAPI
 }
 
 // DefaultTimeout bounds the wait for one service to become healthy when

@@ -1,7 +1,6 @@
 package taskfile
 
 import (
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -10,12 +9,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"sync"
 	"syscall"
 	"time"
 
 	"github.com/gazr-io/gazr/pkg/fingerprint"
+	"github.com/gazr-io/gazr/pkg/helperbin"
 )
 
 // HelperProtocol is the gazr-task protocol this gazr speaks (the helper's
@@ -23,21 +22,7 @@ import (
 const HelperProtocol = 1
 
 // ProtocolError says the helper found speaks another protocol than gazr.
-type ProtocolError struct {
-	Path string
-	// Got is the helper's protocol, 0 when it answered none (a release
-	// older than the check).
-	Got int
-}
-
-func (e *ProtocolError) Error() string {
-	speaks := fmt.Sprintf("speaks protocol %d", e.Got)
-	if e.Got == 0 {
-		speaks = "answers no protocol (a release older than this gazr)"
-	}
-	return fmt.Sprintf("gazr-task at %s %s, this gazr needs %d: install the gazr-task of the same release as gazr, next to it (%s), or point %s at it",
-		e.Path, speaks, HelperProtocol, HelperInstall, HelperEnv)
-}
+type ProtocolError = helperbin.ProtocolError
 
 // checked caches the check by path, size and modification time, so that a
 // run asking for the helper several times (one plan per verb) pays the
@@ -57,7 +42,7 @@ type protocolKey struct {
 func checkProtocol(path string) error {
 	fi, err := os.Stat(path)
 	if err != nil {
-		return &HelperError{Looked: []string{path}, Err: err}
+		return &HelperError{Helper: helper, Looked: []string{path}, Err: err}
 	}
 	key := protocolKey{path, fi.Size(), fi.ModTime()}
 	if v, ok := checked.Load(key); ok {
@@ -111,16 +96,17 @@ func recordLine(k protocolKey) string {
 	return fmt.Sprintf("%s\t%d\t%d\tprotocol %d\n", k.path, k.size, k.mtime.UnixNano(), HelperProtocol)
 }
 
+// askProtocol asks the helper its protocol. A helper this host cannot
+// execute (the Linux helper of a macOS or Windows gazr, another
+// architecture's build) cannot be asked, and passes: the step container
+// that runs it is the next to tell.
 func askProtocol(path string) error {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	out, err := exec.CommandContext(ctx, path, "--protocol").Output()
+	n, err := helperbin.AskProtocol(path)
 	if errors.Is(err, syscall.ENOEXEC) || errors.Is(err, exec.ErrNotFound) {
 		return nil
 	}
-	n, perr := strconv.Atoi(strings.TrimSpace(string(out)))
-	if err != nil || perr != nil || n != HelperProtocol {
-		return &ProtocolError{Path: path, Got: n}
+	if err != nil || n != HelperProtocol {
+		return &ProtocolError{Helper: helper, Path: path, Got: n, Want: HelperProtocol}
 	}
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/moby/moby/api/types/swarm"
 	"github.com/moby/moby/client"
 
 	"github.com/gazr-io/gazr/pkg/config"
@@ -66,6 +67,7 @@ edge_port = %d
 		{"refused without registry", m.refusedWithoutRegistry},
 		{"first deploy", m.firstDeploy},
 		{"placement", m.placement},
+		{"scale keeps the running tasks", m.scaleKeepsTasks},
 		{"edge", m.edge},
 		{"node loss", m.nodeLoss},
 		{"deploy with a node down", m.deployNodeDown},
@@ -204,6 +206,60 @@ func (m *multi) placement(t *testing.T) {
 			t.Errorf("node %s runs %d replicas, want 1", n.Name, byNode[n.ID])
 		}
 	}
+}
+
+// scaleKeepsTasks: gazr scale 3 → 5 → 3 only adds and removes tasks:
+// scaling up keeps every task that ran, scaling down keeps running the
+// ones it does not remove (a scale that replaced them would drop
+// requests on a loaded swarm).
+func (m *multi) scaleKeepsTasks(t *testing.T) {
+	o, out := m.options(t)
+	api := m.manager(t)
+	prev := m.runningIDs(t, api)
+	if len(prev) != 3 {
+		t.Fatalf("%d tasks running before the scale, want 3", len(prev))
+	}
+	reg, err := deploy.NewRegistrySession(t.Context(), o.Backend, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []uint64{5, 3} {
+		t0 := time.Now()
+		if err := deploy.Scale(t.Context(), api, "multi-bed", map[string]uint64{"web": n}, reg, o.Env.Timeout, out); err != nil {
+			t.Fatalf("scale web=%d: %v", n, err)
+		}
+		t.Logf("TIMING scale web=%d: %s", n, since(t0))
+		now := m.runningIDs(t, api)
+		if len(now) != int(n) {
+			t.Errorf("after scale web=%d: %d tasks running, want %d", n, len(now), n)
+		}
+		kept, of := prev, now // scaling up: every task of before runs now
+		if len(now) < len(prev) {
+			kept, of = now, prev // scaling down: every task running now ran before
+		}
+		for id := range kept {
+			if !of[id] {
+				t.Errorf("scale web=%d replaced tasks: %s is not among the %d running before and after", n, id, min(len(now), len(prev)))
+			}
+		}
+		prev = now
+	}
+}
+
+// runningIDs returns the IDs of the app's running tasks.
+func (m *multi) runningIDs(t *testing.T, api client.TaskAPIClient) map[string]bool {
+	t.Helper()
+	ts, _, err := runningTasks(t.Context(), api, service)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]bool{}
+	for _, task := range ts {
+		if task.Status.State == swarm.TaskStateRunning {
+			ids[task.ID] = true
+		}
+	}
+	return ids
 }
 
 // manager returns node 0's client: node 0 is never stopped.

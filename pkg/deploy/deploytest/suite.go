@@ -1,7 +1,7 @@
 // Package deploytest is the conformance suite of deploy backends: Run
 // puts a backend through the contract written in pkg/deploy/backend.go
 // (Manager, Registry, EnsureRepository, Nodes, Check, ScaleNodes,
-// PruneNodes, StopTask, StopNode, StartNode, Properties)
+// PruneNodes, Schedule, ApplySchedule, Up, StopTask, StopNode, StartNode, Properties)
 // on a real swarm, so that the deploy pipeline can rely on any backend the
 // same way. A method a backend does not implement is tested too: its
 // Properties flag is false and the method MUST say ErrNotSupported. A
@@ -77,6 +77,8 @@ var Tests = []string{
 	"Check", "Check/Healthy", "Check/Unreachable",
 	"ScaleNodes",
 	"PruneNodes",
+	"Schedule",
+	"Up",
 	"StopTask", "StopTask/ManagerNode", "StopTask/OtherNode", "StopTask/Unknown",
 	"StopNode", "StopNode/Unknown", "StopNode/Reschedules",
 	"StartNode", "StartNode/Unknown", "StartNode/Running", "StartNode/AfterStop",
@@ -121,6 +123,8 @@ func Run(t *testing.T, h Harness) {
 	s.run(t, "Check", s.testCheck)
 	s.run(t, "ScaleNodes", s.testScaleNodes)
 	s.run(t, "PruneNodes", s.testPruneNodes)
+	s.run(t, "Schedule", s.testSchedule)
+	s.run(t, "Up", s.testUp)
 	s.run(t, "StopTask", s.testStopTask)
 	s.run(t, "StopNode", s.testStopNode)
 	s.run(t, "StartNode", s.testStartNode)

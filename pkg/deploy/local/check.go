@@ -16,14 +16,14 @@ import (
 // refuses only a project that builds images). It changes nothing:
 // no swarm is initialised here.
 func (b *Backend) Check(ctx context.Context) ([]deploy.Finding, error) {
-	ep, err := resolveEndpoint(b.env)
+	ep, err := deploy.ResolveEndpoint(b.env)
 	if err != nil {
 		return []deploy.Finding{{Name: "manager", Level: deploy.Failure, Detail: err.Error(),
 			Fix: fmt.Sprintf("correct manager, tls or insecure in [env.%s]", b.env.Name)}}, nil
 	}
-	cli, err := client.New(append(ep.opts, client.WithUserAgent("gazr"))...)
+	cli, err := client.New(append(ep.Opts, client.WithUserAgent("gazr"))...)
 	if err != nil {
-		return []deploy.Finding{{Name: "engine", Level: deploy.Failure, Detail: fmt.Sprintf("%s: %v", ep.host, err),
+		return []deploy.Finding{{Name: "engine", Level: deploy.Failure, Detail: fmt.Sprintf("%s: %v", ep.Host, err),
 			Fix: fmt.Sprintf("correct manager in [env.%s] (or DOCKER_HOST)", b.env.Name)}}, nil
 	}
 	defer cli.Close()
@@ -32,9 +32,9 @@ func (b *Backend) Check(ctx context.Context) ([]deploy.Finding, error) {
 			return nil, fmt.Errorf("env %s: check: %w", b.env.Name, ctx.Err())
 		}
 		return []deploy.Finding{{Name: "engine", Level: deploy.Failure,
-			Detail: fmt.Sprintf("no engine answers at %s: %v", ep.host, err), Fix: b.engineFix(ep.host)}}, nil
+			Detail: fmt.Sprintf("no engine answers at %s: %v", ep.Host, err), Fix: b.engineFix(ep.Host)}}, nil
 	}
-	fs := []deploy.Finding{{Name: "engine", Level: deploy.OK, Detail: "answers at " + ep.host}}
+	fs := []deploy.Finding{{Name: "engine", Level: deploy.OK, Detail: "answers at " + ep.Host}}
 	info, err := cli.Info(ctx, client.InfoOptions{})
 	if err != nil {
 		if ctx.Err() != nil {

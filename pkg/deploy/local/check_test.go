@@ -58,3 +58,12 @@ func TestNewFromOptions(t *testing.T) {
 		t.Errorf("New with Log and MayInitSwarm: %+v", lb)
 	}
 }
+
+// TestNewRefusesPlainTCP: New refuses the env deploy.ResolveEndpoint
+// refuses, before anything is contacted.
+func TestNewRefusesPlainTCP(t *testing.T) {
+	env := &config.Environment{Name: "staging", Manager: "tcp://m1:2375"}
+	if _, err := New(deploy.BackendOptions{Env: env}); err == nil || !strings.Contains(err.Error(), "insecure = true") {
+		t.Fatalf("New of a plain tcp:// manager: %v", err)
+	}
+}

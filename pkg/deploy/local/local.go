@@ -30,7 +30,7 @@ var _ deploy.Backend = (*Backend)(nil)
 
 // New returns the local backend of o.Env; it implements deploy.Factory.
 func New(o deploy.BackendOptions) (deploy.Backend, error) {
-	if _, err := resolveEndpoint(o.Env); err != nil {
+	if _, err := deploy.ResolveEndpoint(o.Env); err != nil {
 		return nil, err
 	}
 	log := o.Log
@@ -52,17 +52,17 @@ func (b *Backend) Properties() deploy.Properties {
 
 // Manager implements deploy.Backend.
 func (b *Backend) Manager(ctx context.Context) (deploy.SwarmAPI, error) {
-	ep, err := resolveEndpoint(b.env)
+	ep, err := deploy.ResolveEndpoint(b.env)
 	if err != nil {
 		return nil, err
 	}
-	cli, err := client.New(append(ep.opts, client.WithUserAgent("gazr"))...)
+	cli, err := client.New(append(ep.Opts, client.WithUserAgent("gazr"))...)
 	if err != nil {
-		return nil, fmt.Errorf("env %s: manager %s: %w", b.env.Name, ep.host, err)
+		return nil, fmt.Errorf("env %s: manager %s: %w", b.env.Name, ep.Host, err)
 	}
 	if _, err := cli.Ping(ctx, client.PingOptions{NegotiateAPIVersion: true}); err != nil {
 		cli.Close()
-		return nil, fmt.Errorf("env %s: %w at %s: %v", b.env.Name, deploy.ErrUnreachable, ep.host, err)
+		return nil, fmt.Errorf("env %s: %w at %s: %v", b.env.Name, deploy.ErrUnreachable, ep.Host, err)
 	}
 	if err := b.ensureSwarm(ctx, cli); err != nil {
 		cli.Close()
@@ -179,4 +179,21 @@ func (b *Backend) StartNode(ctx context.Context, id string) error {
 // machines, so it cannot tell a node whose machine is gone.
 func (b *Backend) PruneNodes(ctx context.Context) ([]deploy.Node, error) {
 	return nil, fmt.Errorf("prune nodes: local backend: %w", deploy.ErrNotSupported)
+}
+
+// Schedule implements deploy.Backend: the local backend has no machines
+// to schedule.
+func (b *Backend) Schedule(ctx context.Context) ([]deploy.ScheduledChange, error) {
+	return nil, fmt.Errorf("schedule: local backend: %w", deploy.ErrNotSupported)
+}
+
+// ApplySchedule implements deploy.Backend: see Schedule.
+func (b *Backend) ApplySchedule(ctx context.Context) ([]string, error) {
+	return nil, fmt.Errorf("apply schedule: local backend: %w", deploy.ErrNotSupported)
+}
+
+// Up implements deploy.Backend: the local backend makes no machines (a
+// deploy makes the local engine a swarm).
+func (b *Backend) Up(ctx context.Context, managers, workers int) ([]string, error) {
+	return nil, fmt.Errorf("up: local backend: %w", deploy.ErrNotSupported)
 }

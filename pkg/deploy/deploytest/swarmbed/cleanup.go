@@ -50,6 +50,11 @@ func (b *Bed) Close(ctx context.Context) error {
 		return fmt.Errorf("swarmbed %s: close: %w", b.Name, err)
 	}
 	removeCgroups(b.cgroupParent())
+	if b.sshDir != "" {
+		if err := os.RemoveAll(b.sshDir); err != nil {
+			return fmt.Errorf("swarmbed %s: close: %w", b.Name, err)
+		}
+	}
 	b.mu.Lock()
 	b.closed = true
 	b.mu.Unlock()
@@ -77,11 +82,20 @@ func Cleanup(ctx context.Context, host HostAPI) error {
 			errs = append(errs, fmt.Errorf("bed %s: %w", name, err))
 		}
 		removeCgroups("/gazr-swarmbed/" + name)
+		removeSSHDirs(name)
 	}
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("swarmbed cleanup: %w", err)
 	}
 	return nil
+}
+
+// removeSSHDirs removes the temporary ssh directories of bed name.
+func removeSSHDirs(name string) {
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), name+sshDirPattern))
+	for _, d := range dirs {
+		_ = os.RemoveAll(d)
+	}
 }
 
 // leftoverBeds names the beds whose owner is gone.

@@ -74,6 +74,11 @@ func TestCleanup(t *testing.T) {
 		}
 	}
 	mk(dead, fmt.Sprintf("%s/%d", hostname, gone.Process.Pid))
+	// The ssh key pair of a bed with Options.SSH.
+	deadSSH, err := os.MkdirTemp("", dead+".ssh-*")
+	if err != nil {
+		t.Fatal(err)
+	}
 	mk(live, fmt.Sprintf("%s/%d", hostname, os.Getpid()))
 	t.Cleanup(func() {
 		host.VolumeRemove(context.Background(), live, client.VolumeRemoveOptions{})
@@ -82,6 +87,10 @@ func TestCleanup(t *testing.T) {
 
 	if err := swarmbed.Cleanup(t.Context(), host); err != nil {
 		t.Fatal(err)
+	}
+	if _, err := os.Stat(deadSSH); !os.IsNotExist(err) {
+		os.RemoveAll(deadSSH)
+		t.Errorf("the dead bed's ssh directory after Cleanup: %v; want it gone", err)
 	}
 	for name, want := range map[string]bool{dead: false, live: true} {
 		_, verr := host.VolumeInspect(t.Context(), name, client.VolumeInspectOptions{})

@@ -18,6 +18,15 @@ import (
 // once, without temporary files. Nodes stopped by StopNode are skipped
 // (their images persist in their volume).
 func (b *Bed) Load(ctx context.Context, images ...string) error {
+	nodes := b.running()
+	if len(nodes) == 0 && len(images) > 0 {
+		return fmt.Errorf("swarmbed %s: load %v: no node is running", b.Name, images)
+	}
+	return b.loadNodes(ctx, nodes, images...)
+}
+
+// loadNodes is Load into the given nodes.
+func (b *Bed) loadNodes(ctx context.Context, nodes []int, images ...string) error {
 	if len(images) == 0 {
 		return nil
 	}
@@ -25,10 +34,6 @@ func (b *Bed) Load(ctx context.Context, images ...string) error {
 		return err
 	}
 	t0 := time.Now()
-	nodes := b.running()
-	if len(nodes) == 0 {
-		return fmt.Errorf("swarmbed %s: load %v: no node is running", b.Name, images)
-	}
 	save, err := b.host.ImageSave(ctx, images)
 	if err != nil {
 		return fmt.Errorf("swarmbed %s: save %v on the host: %w", b.Name, images, err)
@@ -44,7 +49,7 @@ func (b *Bed) Load(ctx context.Context, images ...string) error {
 		wg.Go(func() {
 			errs[k] = b.loadInto(ctx, i, pr, t0, images)
 			// Unblocks the copy below if the load stopped reading early.
-			pr.CloseWithError(fmt.Errorf("load into %s ended", b.Nodes[i].Name))
+			pr.CloseWithError(fmt.Errorf("load into node %d ended", i))
 		})
 	}
 	n, saveErr := copyToAll(pipes, save)
@@ -69,15 +74,16 @@ func (b *Bed) loadInto(ctx context.Context, i int, archive io.Reader, t0 time.Ti
 	if err != nil {
 		return err
 	}
+	n, _ := b.Node(i)
 	res, err := c.ImageLoad(ctx, archive, client.ImageLoadWithQuiet(true))
 	if err != nil {
-		return fmt.Errorf("load %v into %s: %w", images, b.Nodes[i].Name, err)
+		return fmt.Errorf("load %v into %s: %w", images, n.Name, err)
 	}
 	defer res.Close()
 	if err := checkJSONStream(res); err != nil {
-		return fmt.Errorf("load %v into %s: %w", images, b.Nodes[i].Name, err)
+		return fmt.Errorf("load %v into %s: %w", images, n.Name, err)
 	}
-	b.logf("%s: loaded %v in %s", b.Nodes[i].Name, images, since(t0))
+	b.logf("%s: loaded %v in %s", n.Name, images, since(t0))
 	return nil
 }
 

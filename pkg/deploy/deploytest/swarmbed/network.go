@@ -21,6 +21,9 @@ import (
 const (
 	registryHost  = 2
 	firstNodeHost = 10
+	// maxNodes is how many nodes a bed can have in its life (Start's and
+	// AddNode's; addresses are not reused).
+	maxNodes = 255 - firstNodeHost
 )
 
 // createNetwork creates the bed's bridge network on a free 192.168.X.0/24.

@@ -16,9 +16,30 @@ import (
 // engineTimeout bounds the wait for a node's engine to answer.
 const engineTimeout = time.Minute
 
-// startNodes creates and starts every node container in parallel and waits
-// for their engines.
+// startNodes creates and starts Start's node containers in parallel and
+// waits for their engines.
 func (b *Bed) startNodes(ctx context.Context) error {
+	if err := b.nodeImage(ctx); err != nil {
+		return err
+	}
+	b.mu.Lock()
+	for i := range b.opts.Nodes {
+		b.appendNode(i < b.opts.Managers)
+		b.state[i].joined = true // formSwarm joins them
+	}
+	nodes := append([]Node(nil), b.Nodes...)
+	b.mu.Unlock()
+	errs := make([]error, len(nodes))
+	var wg sync.WaitGroup
+	for i, n := range nodes {
+		wg.Go(func() { errs[i] = b.bootNode(ctx, n) })
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// nodeImage reads the node image's CMD, which every node runs.
+func (b *Bed) nodeImage(ctx context.Context) error {
 	img, err := b.host.ImageInspect(ctx, b.opts.Image)
 	if err != nil {
 		return fmt.Errorf("image %s: %w", b.opts.Image, err)
@@ -26,51 +47,58 @@ func (b *Bed) startNodes(ctx context.Context) error {
 	if len(img.Config.Cmd) == 0 {
 		return fmt.Errorf("image %s has no CMD (want one starting dockerd on tcp://0.0.0.0:2375)", b.opts.Image)
 	}
-	b.Nodes = make([]Node, b.opts.Nodes)
-	for i := range b.Nodes {
-		addr := b.hostAddr(firstNodeHost + i)
-		b.Nodes[i] = Node{
-			Name:    fmt.Sprintf("%s-node%d", b.Name, i),
-			Addr:    addr.String(),
-			Host:    fmt.Sprintf("tcp://%s:2375", addr),
-			Manager: i < b.opts.Managers,
-		}
-	}
-	errs := make([]error, len(b.Nodes))
-	var wg sync.WaitGroup
-	for i := range b.Nodes {
-		wg.Go(func() {
-			t0 := time.Now()
-			if errs[i] = b.createNode(ctx, i, img.Config.Cmd); errs[i] != nil {
-				return
-			}
-			if errs[i] = b.waitEngine(ctx, i); errs[i] == nil {
-				b.logf("%s: engine up in %s", b.Nodes[i].Name, since(t0))
-			}
-		})
-	}
-	wg.Wait()
-	return errors.Join(errs...)
+	b.nodeCmd = img.Config.Cmd
+	return nil
 }
 
-// createNode creates and starts node i's container. The flags are those an
-// engine needs to run in a container on a host that refuses --privileged
-// (no CAP_SYS_RESOURCE): every other capability, no seccomp/AppArmor
-// confinement, writable /proc and /sys paths, all devices, and the host's
-// cgroup hierarchy. /var/lib/docker is a named volume so that a stopped
-// node keeps its swarm state and images.
-func (b *Bed) createNode(ctx context.Context, i int, cmd []string) error {
-	n := b.Nodes[i]
+// appendNode records a new node with the next fixed address; b.mu held.
+func (b *Bed) appendNode(manager bool) Node {
+	i := len(b.Nodes)
+	addr := b.hostAddr(firstNodeHost + i)
+	n := Node{
+		Index:    i,
+		Name:     fmt.Sprintf("%s-node%d", b.Name, i),
+		Hostname: fmt.Sprintf("%s-node%d", b.Name, i),
+		Addr:     addr.String(),
+		Host:     fmt.Sprintf("tcp://%s:2375", addr),
+		Manager:  manager,
+	}
+	b.Nodes = append(b.Nodes, n)
+	b.clients = append(b.clients, nil)
+	b.state = append(b.state, nodeState{})
+	return n
+}
+
+// bootNode creates and starts node n's container and waits for its engine.
+func (b *Bed) bootNode(ctx context.Context, n Node) error {
+	t0 := time.Now()
+	if err := b.createNode(ctx, n); err != nil {
+		return err
+	}
+	if err := b.waitEngine(ctx, n.Index); err != nil {
+		return err
+	}
+	b.logf("%s: engine up in %s", n.Name, since(t0))
+	return nil
+}
+
+// createNode creates and starts node n's container. The flags are those
+// an engine needs to run in a container on a host that refuses
+// --privileged (no CAP_SYS_RESOURCE): every other capability, no
+// seccomp/AppArmor confinement, writable /proc and /sys paths, all
+// devices, and the host's cgroup hierarchy. /var/lib/docker is a named
+// volume so that a stopped node keeps its swarm state and images.
+func (b *Bed) createNode(ctx context.Context, n Node) error {
 	vol := n.Name + "-docker"
 	if _, err := b.host.VolumeCreate(ctx, client.VolumeCreateOptions{Name: vol, Labels: b.labels("node")}); err != nil {
 		return fmt.Errorf("%s: create volume: %w", n.Name, err)
 	}
-	args := append([]string(nil), cmd...)
+	args := append([]string(nil), b.nodeCmd...)
 	args = append(args,
 		"--insecure-registry="+b.Subnet,
 		// Inner containers' cgroups go in a tree of the bed's own, which
 		// Close removes: a node killed with running tasks leaves theirs.
-		"--cgroup-parent="+b.cgroupParent()+"/"+fmt.Sprint(i),
+		"--cgroup-parent="+b.cgroupParent()+"/"+fmt.Sprint(n.Index),
 	)
 	hc := &container.HostConfig{
 		CapAdd:      []string{"ALL"},
@@ -87,26 +115,26 @@ func (b *Bed) createNode(ctx context.Context, i int, cmd []string) error {
 		// there, and refuses to start again while it exists.
 		Tmpfs: map[string]string{"/run": "rw,exec,nosuid,nodev,mode=755"},
 	}
-	return b.runContainer(ctx, n.Name, b.hostAddr(firstNodeHost+i).String(), &container.Config{
+	return b.runContainer(ctx, n.Name, n.Addr, &container.Config{
 		Image:    b.opts.Image,
-		Hostname: n.Name,
+		Hostname: n.Hostname,
 		Cmd:      args,
+		Env:      b.nodeEnv(),
 		Labels:   b.labels("node"),
 	}, hc)
 }
 
-// startRegistry starts the registry at its fixed address; its storage is a
-// tmpfs, gone with the container.
-func (b *Bed) startRegistry(ctx context.Context) error {
-	addr := b.hostAddr(registryHost).String()
-	err := b.runContainer(ctx, b.Name+"-registry", addr,
-		&container.Config{Image: RegistryImage, Labels: b.labels("registry")},
-		&container.HostConfig{Tmpfs: map[string]string{"/var/lib/docker-registry": ""}})
-	if err != nil {
-		return err
+// nodeEnv is what the entrypoint of [SSHImage] sets up: root's
+// authorized key and the forwarder to the registry.
+func (b *Bed) nodeEnv() []string {
+	var env []string
+	if b.publicKey != "" {
+		env = append(env, "GAZR_SSH_AUTHORIZED_KEYS="+b.publicKey)
 	}
-	b.RegistryAddr = addr + ":5000"
-	return nil
+	if b.opts.RegistryAuth {
+		env = append(env, fmt.Sprintf("GAZR_FORWARD=%d:%s:5000", b.registryPort, b.hostAddr(registryHost)))
+	}
+	return env
 }
 
 // runContainer creates and starts a labelled container at a fixed address
@@ -133,8 +161,8 @@ func (b *Bed) waitEngine(ctx context.Context, i int) error {
 	if err != nil {
 		return err
 	}
-	name := b.Nodes[i].Name
-	return poll(ctx, engineTimeout, 100*time.Millisecond, name+": engine answering on "+b.Nodes[i].Host,
+	n, _ := b.Node(i)
+	return poll(ctx, engineTimeout, 100*time.Millisecond, n.Name+": engine answering on "+n.Host,
 		func(ctx context.Context) (bool, error) {
 			// A connection to an address nobody has yet may hang: retry instead.
 			pctx, cancel := context.WithTimeout(ctx, 2*time.Second)
@@ -144,10 +172,10 @@ func (b *Bed) waitEngine(ctx context.Context, i int) error {
 				return true, nil
 			}
 			// Not worth waiting for an engine whose container has exited.
-			if ins, ierr := b.host.ContainerInspect(ctx, name, client.ContainerInspectOptions{}); ierr == nil &&
+			if ins, ierr := b.host.ContainerInspect(ctx, n.Name, client.ContainerInspectOptions{}); ierr == nil &&
 				ins.Container.State != nil && !ins.Container.State.Running {
 				return false, permanent(fmt.Errorf("container %s exited (code %d; see `docker logs %s`)",
-					name, ins.Container.State.ExitCode, name))
+					n.Name, ins.Container.State.ExitCode, n.Name))
 			}
 			return false, err
 		})
@@ -164,6 +192,9 @@ func (b *Bed) Client(i int) (*client.Client, error) {
 	if b.closed {
 		return nil, fmt.Errorf("swarmbed %s: closed", b.Name)
 	}
+	if b.state[i].removed {
+		return nil, fmt.Errorf("swarmbed %s: node %s was removed", b.Name, b.Nodes[i].Name)
+	}
 	if b.clients[i] == nil {
 		c, err := client.New(client.WithHost(b.Nodes[i].Host), client.WithUserAgent("gazr-swarmbed"))
 		if err != nil {
@@ -174,58 +205,21 @@ func (b *Bed) Client(i int) (*client.Client, error) {
 	return b.clients[i], nil
 }
 
-// StopNode simulates the loss of node i: its container is stopped at once
-// (SIGKILL, no grace period, like a power cut), keeping its volume. The
-// swarm marks it Down after about three heartbeat periods.
-func (b *Bed) StopNode(ctx context.Context, i int) error {
-	if _, err := b.Client(i); err != nil {
-		return err
-	}
-	// Timeout 0: SIGKILL right after SIGTERM; the call returns once the
-	// container has exited.
-	zero := 0
-	if _, err := b.host.ContainerStop(ctx, b.Nodes[i].Name, client.ContainerStopOptions{Timeout: &zero}); err != nil {
-		return fmt.Errorf("swarmbed %s: stop %s: %w", b.Name, b.Nodes[i].Name, err)
-	}
-	b.mu.Lock()
-	b.stopped[i] = true
-	b.mu.Unlock()
-	return nil
-}
-
-// StartNode starts node i's container again and waits until its engine
-// answers and the swarm sees the node Ready (and, for a manager,
-// reachable) again. It keeps its address, swarm identity and images.
-func (b *Bed) StartNode(ctx context.Context, i int) error {
-	if _, err := b.Client(i); err != nil {
-		return err
-	}
-	t0 := time.Now()
-	if _, err := b.host.ContainerStart(ctx, b.Nodes[i].Name, client.ContainerStartOptions{}); err != nil {
-		return fmt.Errorf("swarmbed %s: start %s: %w", b.Name, b.Nodes[i].Name, err)
-	}
-	b.mu.Lock()
-	b.stopped[i] = false
-	b.mu.Unlock()
-	if err := b.waitEngine(ctx, i); err != nil {
-		return fmt.Errorf("swarmbed %s: %w", b.Name, err)
-	}
-	if err := b.waitReady(ctx); err != nil {
-		return fmt.Errorf("swarmbed %s: %w", b.Name, err)
-	}
-	b.logf("%s: back and Ready in %s", b.Nodes[i].Name, since(t0))
-	return nil
-}
-
-// running returns the indexes of the nodes not stopped by StopNode.
-func (b *Bed) running() []int {
+// Node returns node i as it is now (its swarm ID once known), and whether
+// the bed has such a node (removed ones included).
+func (b *Bed) Node(i int) (Node, bool) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	var out []int
-	for i, s := range b.stopped {
-		if !s {
-			out = append(out, i)
-		}
+	if i < 0 || i >= len(b.Nodes) {
+		return Node{}, false
 	}
-	return out
+	return b.Nodes[i], true
+}
+
+// NodeList returns a copy of [Bed.Nodes], safe to read while nodes are
+// added.
+func (b *Bed) NodeList() []Node {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return append([]Node(nil), b.Nodes...)
 }

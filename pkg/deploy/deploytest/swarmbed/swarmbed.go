@@ -2,8 +2,6 @@ package swarmbed
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"sync"
@@ -28,45 +26,29 @@ const (
 // without TLS (integration/images/build.sh dind).
 const DefaultImage = "gazr-test/dind:20.10"
 
-// RegistryImage is the registry started when [Options.Registry] is set
-// (integration/images/build.sh registry): plain HTTP on port 5000, no auth.
-const RegistryImage = "gazr-test/registry:2"
+// SSHImage is the node image used when [Options.SSH] or
+// [Options.RegistryAuth] is set and [Options.Image] is empty
+// (integration/images/build.sh dind-ssh): [DefaultImage] plus an sshd
+// and a forwarder, set up by its entrypoint from the environment the bed
+// gives every node (GAZR_SSH_AUTHORIZED_KEYS, GAZR_FORWARD).
+const SSHImage = "gazr-test/dind-ssh:20.10"
 
-// Options configure a bed. The zero value is a 3-node swarm of 3 managers.
-type Options struct {
-	// Nodes is the total number of nodes (default 3).
-	Nodes int
-	// Managers is how many of the nodes are managers, the first ones
-	// (default: all of them; 3 managers make an HA control plane that
-	// keeps its quorum when one is lost).
-	Managers int
-	// Image is the node image (default [DefaultImage]). Its CMD must start
-	// dockerd listening on tcp://0.0.0.0:2375 without TLS; the bed appends
-	// flags to it.
-	Image string
-	// Name prefixes the bed's containers, volumes and network, and is the
-	// value of their [Label] (default "gazr-swarmbed-<random>").
-	Name string
-	// Images are host images loaded into every node (save on the host,
-	// load in the node, streamed through the Engine API).
-	Images []string
-	// Registry also starts a [RegistryImage] on the bed's network; every
-	// node trusts it as an insecure registry. See [Bed.RegistryAddr].
-	Registry bool
-	// HeartbeatPeriod is the swarm dispatcher's heartbeat period (default
-	// 1s; swarm's own default is 5s). A manager marks a silent node down
-	// after about three periods, so this sets how soon the swarm notices a
-	// [Bed.StopNode] and reschedules its tasks.
-	HeartbeatPeriod time.Duration
-	// Logf, if set, receives progress and timings (e.g. t.Logf).
-	Logf func(format string, args ...any)
-}
+// RegistryImage is the registry started when [Options.Registry] is set
+// (integration/images/build.sh registry): Debian's docker-registry
+// (distribution 2.8), plain HTTP on port 5000.
+const RegistryImage = "gazr-test/registry:2"
 
 // Node is one engine of the bed.
 type Node struct {
-	// Name is the node's container name and hostname (the swarm node's
-	// Description.Hostname).
+	// Index is the node's number in the bed ([Bed.Client], [Bed.StopNode]).
+	// Nodes are never renumbered: a removed node keeps its number.
+	Index int
+	// Name is the node's container name and, unless [Bed.AddNodeAs]
+	// chose another, its hostname.
 	Name string
+	// Hostname is the node's hostname (the swarm node's
+	// Description.Hostname).
+	Hostname string
 	// ID is the swarm node ID.
 	ID string
 	// Addr is the node's fixed IP address on the bed network, also its
@@ -74,7 +56,8 @@ type Node struct {
 	Addr string
 	// Host is the node's Engine API endpoint, "tcp://<Addr>:2375".
 	Host string
-	// Manager says whether the node is a swarm manager.
+	// Manager says whether the node is a swarm manager (or, for a node
+	// added and not joined yet, will be one).
 	Manager bool
 }
 
@@ -83,7 +66,10 @@ type Node struct {
 type Bed struct {
 	// Name is the bed's name, the value of its [Label].
 	Name string
-	// Nodes are the bed's nodes; managers come first.
+	// Nodes are the bed's nodes, in the order of their Index: those of
+	// Start (managers first), then those of [Bed.AddNode], which appends
+	// under the bed's lock. Code that adds nodes while others read them
+	// reads them with [Bed.Node] or [Bed.NodeList].
 	Nodes []Node
 	// Network is the name of the host bridge network the nodes share.
 	Network string
@@ -92,16 +78,36 @@ type Bed struct {
 	// RegistryAddr is "IP:5000" of the registry when [Options.Registry] is
 	// set, else empty. Nodes and the host reach it over plain HTTP; only
 	// the nodes trust it, so push from a node ([Bed.Client]), not the host.
+	// With [Options.RegistryAuth] it is "127.0.0.1:<port>", the same name
+	// from the host engine and the nodes, all of which trust it.
 	RegistryAddr string
+	// SSHConfig is, with [Options.SSH], the path of an ssh_config file
+	// (for ssh -F) that logs in to any node as root with the bed's key;
+	// it and the key live in a temporary directory Close removes.
+	SSHConfig string
 
 	opts   Options
 	host   *client.Client
 	ownsHC bool // host client made by Start, closed by Close
 
+	sshDir       string // the key pair and SSHConfig
+	publicKey    string // the bed's public key, authorized in every node
+	nodeCmd      []string
+	registryPort int // on the host's 127.0.0.1, with RegistryAuth
+
 	mu      sync.Mutex
 	clients []*client.Client // per node, made on first use
-	stopped []bool
+	state   []nodeState      // per node
 	closed  bool
+
+	registryUser, registryPassword string
+}
+
+// nodeState is what became of a node since it was created.
+type nodeState struct {
+	stopped bool // StopNode; StartNode clears it
+	removed bool // RemoveNode: its container and volume are gone
+	joined  bool // in the swarm (Start's nodes, Join)
 }
 
 // Start creates a bed: a bridge network, a container per node (in
@@ -143,8 +149,7 @@ func start(ctx context.Context, host *client.Client, o Options) (*Bed, error) {
 	if err := Cleanup(ctx, host); err != nil && o.Logf != nil {
 		o.Logf("swarmbed: %v", err)
 	}
-	b := &Bed{Name: o.Name, Network: o.Name, opts: o, host: host,
-		clients: make([]*client.Client, o.Nodes), stopped: make([]bool, o.Nodes)}
+	b := &Bed{Name: o.Name, Network: o.Name, opts: o, host: host}
 	fail := func(err error) (*Bed, error) {
 		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
 		defer cancel()
@@ -156,10 +161,22 @@ func start(ctx context.Context, host *client.Client, o Options) (*Bed, error) {
 	if err := b.createNetwork(ctx); err != nil {
 		return fail(err)
 	}
+	if o.SSH {
+		if err := b.makeSSHConfig(ctx); err != nil {
+			return fail(err)
+		}
+	}
 	if o.Registry {
 		if err := b.startRegistry(ctx); err != nil {
 			return fail(err)
 		}
+	}
+	if o.Empty {
+		if err := b.nodeImage(ctx); err != nil {
+			return fail(err)
+		}
+		b.logf("empty bed ready in %s", since(t0))
+		return b, nil
 	}
 	if err := b.startNodes(ctx); err != nil {
 		return fail(err)
@@ -176,30 +193,6 @@ func start(ctx context.Context, host *client.Client, o Options) (*Bed, error) {
 	}
 	b.logf("bed of %d nodes (%d managers) ready in %s", o.Nodes, o.Managers, since(t0))
 	return b, nil
-}
-
-func (o Options) withDefaults() (Options, error) {
-	if o.Nodes == 0 {
-		o.Nodes = 3
-	}
-	if o.Managers == 0 {
-		o.Managers = o.Nodes
-	}
-	if o.Nodes < 1 || o.Managers < 1 || o.Managers > o.Nodes || o.Nodes > 200 {
-		return o, fmt.Errorf("swarmbed: %d nodes with %d managers: want 1 ≤ managers ≤ nodes ≤ 200", o.Nodes, o.Managers)
-	}
-	if o.Image == "" {
-		o.Image = DefaultImage
-	}
-	if o.Name == "" {
-		var r [4]byte
-		_, _ = rand.Read(r[:])
-		o.Name = "gazr-swarmbed-" + hex.EncodeToString(r[:])
-	}
-	if o.HeartbeatPeriod == 0 {
-		o.HeartbeatPeriod = time.Second
-	}
-	return o, nil
 }
 
 // checkImages fails with the fix when an image is missing on the host.

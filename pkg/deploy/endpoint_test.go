@@ -1,4 +1,4 @@
-package local
+package deploy
 
 import (
 	"strings"
@@ -7,9 +7,10 @@ import (
 	"github.com/moby/moby/client"
 
 	"github.com/gazr-io/gazr/pkg/config"
-	"github.com/gazr-io/gazr/pkg/deploy"
 )
 
+// TestResolveEndpoint: the env's manager setting becomes client options;
+// plain TCP is refused unless insecure.
 func TestResolveEndpoint(t *testing.T) {
 	tests := []struct {
 		name               string
@@ -38,21 +39,18 @@ func TestResolveEndpoint(t *testing.T) {
 			t.Setenv("DOCKER_HOST", tt.dockerHost)
 			t.Setenv("DOCKER_TLS_VERIFY", tt.verify)
 			env := &config.Environment{Name: "staging", Manager: tt.manager, TLS: tt.tls, Insecure: tt.insecure}
-			ep, err := resolveEndpoint(env)
+			ep, err := ResolveEndpoint(env)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("error %v, want one containing %q", err, tt.wantErr)
-				}
-				if _, nerr := New(deploy.BackendOptions{Env: env}); nerr == nil {
-					t.Fatal("New accepted the env resolveEndpoint refuses")
 				}
 				return
 			}
 			if err != nil {
 				t.Fatal(err)
 			}
-			if ep.host != tt.wantHost || len(ep.opts) == 0 {
-				t.Fatalf("endpoint %q with %d options, want %q", ep.host, len(ep.opts), tt.wantHost)
+			if ep.Host != tt.wantHost || len(ep.Opts) == 0 {
+				t.Fatalf("endpoint %q with %d options, want %q", ep.Host, len(ep.Opts), tt.wantHost)
 			}
 		})
 	}
