@@ -116,13 +116,21 @@ func runApp(ctx context.Context, opts *RunOptions, p *Project, proj *types.Proje
 		}
 	}
 	fmt.Fprintf(io.ErrOut, "%s running %s; Ctrl-C stops\n", cs.Green("✔"), strings.Join(all, ", "))
-	exit, err := m.Follow(ctx, all, since, io.Out)
+	logs, err := m.Follow(ctx, all, since, io.Out)
+	var exit *sidecar.Exit
+	if err == nil {
+		exit = logs.Wait(ctx)
+	}
 	if exit != nil {
 		fmt.Fprintf(io.ErrOut, "%s %s exited with code %d; stopping\n", cs.Yellow("■"), exit.Service, exit.Code)
 	}
 	// Whatever ended the run (Ctrl-C, an exit, a failure to follow), the
-	// app does not outlive it.
-	stopApp(opts, m, all, warm)
+	// app does not outlive it. The logs go on while it stops: the lines
+	// written before the Ctrl-C and while stopping are shown.
+	removed := stopApp(opts, m, all, warm)
+	if logs != nil {
+		logs.Close(removed, 2*time.Second)
+	}
 	switch {
 	case ctx.Err() != nil:
 		return ctx.Err()
@@ -138,7 +146,7 @@ func runApp(ctx context.Context, opts *RunOptions, p *Project, proj *types.Proje
 
 // stopApp removes the services `gazr run` started that no verb needs, and
 // says which it keeps running.
-func stopApp(opts *RunOptions, m *sidecar.Manager, all, warm []string) {
+func stopApp(opts *RunOptions, m *sidecar.Manager, all, warm []string) (removed []string) {
 	io, cs := opts.Verb.IO, opts.Verb.IO.ColorScheme()
 	var remove, keep []string
 	for _, n := range all {
@@ -160,6 +168,7 @@ func stopApp(opts *RunOptions, m *sidecar.Manager, all, warm []string) {
 	if len(keep) > 0 {
 		fmt.Fprintf(io.ErrOut, "%s kept running %s: verbs need them (gazr stop stops them)\n", cs.Gray("•"), strings.Join(keep, ", "))
 	}
+	return removed
 }
 
 // printApp prints what `gazr run` would start.

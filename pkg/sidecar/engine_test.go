@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -323,4 +324,65 @@ func TestMissingImage(t *testing.T) {
 		t.Fatalf("err = %v, want an ImageError", err)
 	}
 	f.noLeftovers()
+}
+
+// TestFollowOutlivesCtrlC: the lines a service wrote before the Ctrl-C
+// and the ones it writes while it stops are shown, though the Ctrl-C
+// (ctx) came before the log stream delivered them; a service kept
+// running does not hold Close up.
+func TestFollowOutlivesCtrlC(t *testing.T) {
+	f := newFixture(t)
+	p := f.project(`services:
+  web:
+    image: gazr-test/busybox:1
+    command: ["sh", "-c", "trap 'echo web stopping; exit 0' TERM; echo web starting; while :; do sleep 0.1; done"]
+  cache:
+    image: gazr-test/busybox:1
+    command: ["sleep", "1000"]
+    init: true
+`)
+	since := time.Now()
+	if _, err := f.up(p, "web", "cache"); err != nil {
+		t.Fatalf("up: %v\n%s", err, f.out)
+	}
+	// The line is in the engine's log before the Ctrl-C.
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		rc, err := f.api.ContainerLogs(context.Background(), f.id("web"), client.ContainerLogsOptions{ShowStdout: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(rc)
+		rc.Close()
+		if bytes.Contains(b, []byte("web starting")) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("web wrote nothing in 10 s")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	ctx, ctrlC := context.WithCancel(context.Background())
+	ctrlC() // before Follow even starts: the harshest timing
+	var out bytes.Buffer
+	logs, err := f.m.Follow(context.Background(), []string{"web", "cache"}, since, &out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if exit := logs.Wait(ctx); exit != nil {
+		t.Fatalf("Wait after Ctrl-C = %+v, want nil", exit)
+	}
+	removed, err := f.m.Remove(context.Background(), []string{"web"})
+	if err != nil || strings.Join(removed, ",") != "web" {
+		t.Fatalf("remove = %v, %v", removed, err)
+	}
+	start := time.Now()
+	logs.Close(removed, 10*time.Second)
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("Close took %v: the stream of the running cache held it up", d)
+	}
+	for _, want := range []string{"web   | web starting\n", "web   | web stopping\n"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
 }

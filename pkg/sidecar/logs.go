@@ -23,55 +23,81 @@ type Exit struct {
 	Code    int
 }
 
+// Logs is the prefixed log output of services that Follow started.
+type Logs struct {
+	cancel context.CancelFunc
+	ended  map[string]chan struct{} // closed when the service's stream ends
+	exits  chan Exit
+}
+
 // Follow streams the logs the named services write from since on, to w,
-// each line prefixed with its service ("web | "), until ctx is done (it
-// returns nil, nil) or the container of one of them stops (it returns
-// which, once the logs written so far are out). Services that are not
-// running when Follow starts (one-shots that completed) are not waited for.
-func (m *Manager) Follow(ctx context.Context, names []string, since time.Time, w io.Writer) (*Exit, error) {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
+// each line prefixed with its service ("web | "). The streams do not end
+// with ctx: a Ctrl-C must not cut off the lines a service wrote just
+// before it, nor the ones it writes while it stops. Wait says when to
+// stop, Close ends the streams. Services that are not running when
+// Follow starts (one-shots that completed) are not waited for.
+func (m *Manager) Follow(ctx context.Context, names []string, since time.Time, w io.Writer) (*Logs, error) {
+	sctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	l := &Logs{cancel: cancel, ended: map[string]chan struct{}{}, exits: make(chan Exit, len(names))}
 	width := 0
 	for _, n := range names {
 		width = max(width, len(n))
 	}
-	var (
-		out     = &lockedWriter{w: w}
-		streams sync.WaitGroup
-		exits   = make(chan Exit, len(names))
-	)
+	out := &lockedWriter{w: w}
 	for i, name := range names {
 		insp, err := m.API.ContainerInspect(ctx, ContainerName(m.Project, name), client.ContainerInspectOptions{})
-		if ctx.Err() != nil {
-			return nil, nil
-		}
 		if err != nil {
+			l.Close(nil, 0)
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
 			return nil, fmt.Errorf("service %s: %w", name, err)
 		}
 		c := insp.Container
 		prefix := m.paint(i, fmt.Sprintf("%-*s | ", width, name))
-		streams.Add(1)
+		ended := make(chan struct{})
+		l.ended[name] = ended
 		go func() {
-			defer streams.Done()
-			m.stream(ctx, c.ID, c.Config != nil && c.Config.Tty, since, out, prefix)
+			defer close(ended)
+			m.stream(sctx, c.ID, c.Config != nil && c.Config.Tty, since, out, prefix)
 		}()
 		if c.State != nil && c.State.Running {
-			go m.watchExit(ctx, c.ID, name, exits)
+			go m.watchExit(sctx, c.ID, name, l.exits)
 		}
 	}
+	return l, nil
+}
+
+// Wait blocks until ctx is done (it returns nil) or the container of one
+// of the services stops (it returns which).
+func (l *Logs) Wait(ctx context.Context) *Exit {
 	select {
 	case <-ctx.Done():
-		return nil, nil
-	case e := <-exits:
-		// The stream of a stopped container ends by itself; give it a
-		// moment to deliver the last lines.
-		done := make(chan struct{})
-		go func() { streams.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(time.Second):
+		return nil
+	case e := <-l.exits:
+		return &e
+	}
+}
+
+// Close lets the streams of the stopped services deliver what their
+// services wrote, for at most grace (the stream of a stopped container
+// ends by itself once it is all out), then ends every stream: the
+// streams of services still running never end by themselves.
+func (l *Logs) Close(stopped []string, grace time.Duration) {
+	deadline := time.After(grace)
+wait:
+	for _, name := range stopped {
+		if ended, ok := l.ended[name]; ok {
+			select {
+			case <-ended:
+			case <-deadline:
+				break wait
+			}
 		}
-		return &e, nil
+	}
+	l.cancel()
+	for _, ended := range l.ended {
+		<-ended
 	}
 }
 
