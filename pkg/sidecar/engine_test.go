@@ -364,7 +364,7 @@ func TestFollowOutlivesCtrlC(t *testing.T) {
 	ctx, ctrlC := context.WithCancel(context.Background())
 	ctrlC() // before Follow even starts: the harshest timing
 	var out bytes.Buffer
-	logs, err := f.m.Follow(context.Background(), []string{"web", "cache"}, since, &out)
+	logs, err := f.m.Follow(ctx, []string{"web", "cache"}, since, &out)
 	if err != nil {
 		t.Fatal(err)
 	}

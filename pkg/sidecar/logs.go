@@ -45,12 +45,13 @@ func (m *Manager) Follow(ctx context.Context, names []string, since time.Time, w
 	}
 	out := &lockedWriter{w: w}
 	for i, name := range names {
-		insp, err := m.API.ContainerInspect(ctx, ContainerName(m.Project, name), client.ContainerInspectOptions{})
+		// Not ctx: a Ctrl-C right after "Ctrl-C stops" still shows the
+		// lines written so far.
+		ictx, icancel := context.WithTimeout(sctx, 30*time.Second)
+		insp, err := m.API.ContainerInspect(ictx, ContainerName(m.Project, name), client.ContainerInspectOptions{})
+		icancel()
 		if err != nil {
 			l.Close(nil, 0)
-			if ctx.Err() != nil {
-				return nil, ctx.Err()
-			}
 			return nil, fmt.Errorf("service %s: %w", name, err)
 		}
 		c := insp.Container
