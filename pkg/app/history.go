@@ -37,25 +37,36 @@ func newCmdHistory(f *Factory) *cli.Command {
 }
 
 func runHistory(ctx context.Context, opts *HistoryOptions) error {
-	return onEnv(ctx, opts.Target, opts.Env, func(t *Target, api deploy.SwarmAPI, ns string) error {
+	return onEnvReport(ctx, opts.Target, opts.Env, func(t *Target, api deploy.SwarmAPI, ns string) error {
 		records, err := deploy.History(ctx, api, ns)
 		if err != nil {
 			return err
 		}
-		if opts.JSON {
-			r := deploy.NewHistoryReport(t.Env.Name, ns, records)
-			r.FormatVersion = JSONFormatVersion
-			return printJSON(opts.IO.Out, r)
-		}
-		if len(records) == 0 {
-			fmt.Fprintf(opts.IO.ErrOut, "%s has no deploys yet\n", ns)
-			return nil
-		}
-		w := tabwriter.NewWriter(opts.IO.Out, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(w, "WHEN\tKIND\tVERSION\tRESULT\tBY\tTOOK\tPREVIOUS")
-		for _, r := range records {
-			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.At.Local().Format(time.DateTime), r.Kind, r.Version, r.Result, r.By, r.Duration, dash(r.Previous))
-		}
-		return w.Flush()
+		return printHistory(opts, t, ns, records, "")
+	}, func(t *Target, ns, why string) error {
+		return printHistory(opts, t, ns, nil, why)
 	})
+}
+
+// printHistory prints the records of ns; why says why there are none
+// when it is not simply that nothing was deployed.
+func printHistory(opts *HistoryOptions, t *Target, ns string, records []deploy.Record, why string) error {
+	if opts.JSON {
+		r := deploy.NewHistoryReport(t.Env.Name, ns, records)
+		r.FormatVersion = JSONFormatVersion
+		return printJSON(opts.IO.Out, r)
+	}
+	if len(records) == 0 {
+		if why != "" {
+			why = " (" + why + ")"
+		}
+		fmt.Fprintf(opts.IO.ErrOut, "%s has no deploys yet%s\n", ns, why)
+		return nil
+	}
+	w := tabwriter.NewWriter(opts.IO.Out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "WHEN\tKIND\tVERSION\tRESULT\tBY\tTOOK\tPREVIOUS")
+	for _, r := range records {
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.At.Local().Format(time.DateTime), r.Kind, r.Version, r.Result, r.By, r.Duration, dash(r.Previous))
+	}
+	return w.Flush()
 }

@@ -31,6 +31,27 @@ func onEnv(ctx context.Context, target func(string, swarmInit) (*Target, error),
 	return fn(t, api, deploy.Namespace(t.Project.Config.Name, t.Env.Name))
 }
 
+// onEnvReport is onEnv for the reports (status, history): an engine in
+// no swarm has nothing deployed, which empty reports (with the reason)
+// instead of an error. A fresh laptop's `gazr status` is not a failure.
+func onEnvReport(ctx context.Context, target func(string, swarmInit) (*Target, error), env string,
+	fn func(t *Target, api deploy.SwarmAPI, ns string) error, empty func(t *Target, ns, why string) error) error {
+	t, err := target(env, noInit)
+	if err != nil {
+		return err
+	}
+	ns := deploy.Namespace(t.Project.Config.Name, t.Env.Name)
+	api, err := t.Backend.Manager(ctx)
+	if errors.Is(err, deploy.ErrNoSwarm) {
+		return empty(t, ns, "the engine is not part of a swarm: gazr deploy initialises one")
+	}
+	if err != nil {
+		return managerError(t.Env, err)
+	}
+	defer api.Close()
+	return fn(t, api, ns)
+}
+
 // managerError turns an unreachable manager of the local backend into a
 // *ManagerError naming the endpoint it tried: the env's manager, else
 // DOCKER_HOST, else the engine's default socket. Other errors pass

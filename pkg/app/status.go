@@ -36,27 +36,38 @@ func newCmdStatus(f *Factory) *cli.Command {
 }
 
 func runStatus(ctx context.Context, opts *StatusOptions) error {
-	return onEnv(ctx, opts.Target, opts.Env, func(t *Target, api deploy.SwarmAPI, ns string) error {
+	return onEnvReport(ctx, opts.Target, opts.Env, func(t *Target, api deploy.SwarmAPI, ns string) error {
 		list, err := deploy.Status(ctx, api, ns, t.Env.EdgePort)
 		if err != nil {
 			return err
 		}
-		if opts.JSON {
-			r := deploy.NewStatusReport(t.Env.Name, ns, list)
-			r.FormatVersion = JSONFormatVersion
-			return printJSON(opts.IO.Out, r)
-		}
-		if len(list) == 0 {
-			fmt.Fprintf(opts.IO.ErrOut, "%s has no services yet: gazr deploy --env %s\n", ns, t.Env.Name)
-			return nil
-		}
-		w := tabwriter.NewWriter(opts.IO.Out, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(w, "SERVICE\tREPLICAS\tHEALTH\tVERSION\tUPDATE\tURL")
-		for _, s := range list {
-			fmt.Fprintf(w, "%s\t%d/%d\t%s\t%s\t%s\t%s\n", s.Name, s.Running, s.Desired, s.Health(), dash(s.Version), dash(s.Update), dash(s.URL))
-		}
-		return w.Flush()
+		return printStatus(opts, t, ns, list, "")
+	}, func(t *Target, ns, why string) error {
+		return printStatus(opts, t, ns, nil, why)
 	})
+}
+
+// printStatus prints the services of ns; why says why there are none
+// when it is not simply that nothing was deployed.
+func printStatus(opts *StatusOptions, t *Target, ns string, list []deploy.ServiceStatus, why string) error {
+	if opts.JSON {
+		r := deploy.NewStatusReport(t.Env.Name, ns, list)
+		r.FormatVersion = JSONFormatVersion
+		return printJSON(opts.IO.Out, r)
+	}
+	if len(list) == 0 {
+		if why != "" {
+			why = " (" + why + ")"
+		}
+		fmt.Fprintf(opts.IO.ErrOut, "%s has no services yet%s: gazr deploy --env %s\n", ns, why, t.Env.Name)
+		return nil
+	}
+	w := tabwriter.NewWriter(opts.IO.Out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "SERVICE\tREPLICAS\tHEALTH\tVERSION\tUPDATE\tURL")
+	for _, s := range list {
+		fmt.Fprintf(w, "%s\t%d/%d\t%s\t%s\t%s\t%s\n", s.Name, s.Running, s.Desired, s.Health(), dash(s.Version), dash(s.Update), dash(s.URL))
+	}
+	return w.Flush()
 }
 
 func dash(s string) string {
