@@ -111,11 +111,17 @@ func TestHealthFailurePrefersAnAnswerToATimeout(t *testing.T) {
 		"answered": {{ExitCode: 1, Output: "unhealthy: /health answered 503\n"}, {ExitCode: -1, Output: timeout}, {ExitCode: 0}},
 		"timedout": {{ExitCode: 0}, {ExitCode: -1, Output: timeout}},
 		"healthy":  {{ExitCode: 0}},
+		// The last probe was killed as swarm stopped the container (a CI
+		// run printed "health check failed (exit 137): " and no reason).
+		"killed":      {{ExitCode: 1, Output: "unhealthy: /health answered 503\n"}, {ExitCode: 1, Output: "unhealthy: /health answered 503\n"}, {ExitCode: 137}},
+		"killed only": {{ExitCode: 0}, {ExitCode: 137}},
 	}}
 	for id, want := range map[string]string{
-		"answered": "health check failed (exit 1): unhealthy: /health answered 503",
-		"timedout": "health check failed (exit -1): " + timeout,
-		"healthy":  "",
+		"answered":    "health check failed (exit 1): unhealthy: /health answered 503",
+		"killed":      "health check failed (exit 1): unhealthy: /health answered 503",
+		"killed only": "health check failed (exit 137)",
+		"timedout":    "health check failed (exit -1): " + timeout,
+		"healthy":     "",
 	} {
 		task := swarm.Task{Status: swarm.TaskStatus{ContainerStatus: &swarm.ContainerStatus{ContainerID: id}}}
 		if got := healthFailure(context.Background(), api, task); got != want {

@@ -212,9 +212,10 @@ func isStale(us *swarm.UpdateStatus, stale *time.Time) bool {
 
 // healthFailure returns the last failing health probe's output of a
 // task's container, when the manager's engine runs it (best effort). A
-// probe that answered (exit 1: the app said why) is preferred to one the
-// engine killed (exit -1: "Health check exceeded timeout"), which a
-// loaded machine adds to an app's real failures.
+// probe that answered (exit 1: the app said why) is preferred to one
+// ended from outside (exit -1: "Health check exceeded timeout", which a
+// loaded machine adds to an app's real failures; 137: killed as swarm
+// stopped the container), whichever came last.
 func healthFailure(ctx context.Context, api SwarmAPI, task swarm.Task) string {
 	cs := task.Status.ContainerStatus
 	if cs == nil || cs.ContainerID == "" {
@@ -225,18 +226,33 @@ func healthFailure(ctx context.Context, api SwarmAPI, task swarm.Task) string {
 		return ""
 	}
 	logs := res.Container.State.Health.Log
-	failed := -1
+	failed, best := -1, 0
 	for i := len(logs) - 1; i >= 0; i-- {
-		if logs[i].ExitCode > 0 {
-			failed = i
-			break
-		}
-		if logs[i].ExitCode != 0 && failed < 0 {
-			failed = i
+		if r := probeRank(logs[i].ExitCode); r > best {
+			failed, best = i, r
 		}
 	}
 	if failed < 0 {
 		return ""
 	}
-	return fmt.Sprintf("health check failed (exit %d): %s", logs[failed].ExitCode, strings.TrimSpace(logs[failed].Output))
+	msg := fmt.Sprintf("health check failed (exit %d)", logs[failed].ExitCode)
+	if out := strings.TrimSpace(logs[failed].Output); out != "" {
+		msg += ": " + out
+	}
+	return msg
+}
+
+// probeRank ranks a health probe's exit code for healthFailure: 2 when
+// the probe ran to its own end and failed (1–125: the app said why), 1
+// when it was ended from outside (-1: the engine's timeout; 126 and up:
+// it could not run, or a signal killed it, such as the 137 of a probe
+// cut by its container's stop), 0 when it passed.
+func probeRank(code int) int {
+	switch {
+	case code == 0:
+		return 0
+	case code > 0 && code <= 125:
+		return 2
+	}
+	return 1
 }
