@@ -17,6 +17,16 @@ import (
 // a silent machine leaves time for the next one.
 const ManagerTry = 15 * time.Second
 
+// LeaderWait bounds how long FirstManager waits for the swarm of the
+// manager that answered to have a leader: a raft election, after a
+// manager was lost, takes seconds (10 ticks of 1 s and a random part,
+// by default), and every manager then answers that there is none.
+// LeaderPoll is how often it asks.
+var (
+	LeaderWait = 45 * time.Second
+	LeaderPoll = 500 * time.Millisecond
+)
+
 // DialFunc connects to the engine at an endpoint and checks it is what
 // the caller needs; DialManager is the one of FirstManager.
 type DialFunc func(ctx context.Context, ep Endpoint) (SwarmAPI, error)
@@ -47,11 +57,41 @@ func FirstManager(ctx context.Context, cands []Endpoint, dial DialFunc) (SwarmAP
 		api, err := dial(tctx, ep)
 		cancel()
 		if err == nil {
+			if err := waitLeader(ctx, api); err != nil {
+				api.Close()
+				return nil, Endpoint{}, fmt.Errorf("manager %s: %w", ep.Host, err)
+			}
 			return api, ep, nil
 		}
 		failed = append(failed, ep.Host+": "+oneLine(err))
 	}
 	return nil, Endpoint{}, fmt.Errorf("%w: %s", ErrUnreachable, strings.Join(failed, "; "))
+}
+
+// waitLeader waits, within LeaderWait, until api's swarm has a leader:
+// every manager of a swarm that elects one answers the same, so another
+// candidate would not do better. Any other answer is the caller's.
+func waitLeader(ctx context.Context, api client.SwarmAPIClient) error {
+	deadline := time.Now().Add(LeaderWait)
+	for {
+		_, err := api.SwarmInspect(ctx, client.SwarmInspectOptions{})
+		if err == nil || !noLeader(err) {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("its swarm has had no leader for %s: half of its managers or more are offline (a majority must be online to elect one)", LeaderWait)
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("waiting for the swarm to elect a leader: %w", ctx.Err())
+		case <-time.After(LeaderPoll):
+		}
+	}
+}
+
+// noLeader: err is a manager's answer while its swarm has no leader.
+func noLeader(err error) bool {
+	return strings.Contains(err.Error(), "does not have a leader")
 }
 
 func names(eps []Endpoint) string {

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/moby/moby/client"
+
 	"github.com/gazr-io/gazr/pkg/deploy/deploytest/swarmfake"
 	"github.com/gazr-io/gazr/pkg/deploy/sshconn"
 )
@@ -52,6 +54,31 @@ func TestFirstManager(t *testing.T) {
 	cancel()
 	if _, _, err := FirstManager(ctx, eps("m1"), dial); !errors.Is(err, context.Canceled) {
 		t.Errorf("FirstManager cancelled: %v", err)
+	}
+}
+
+// TestFirstManagerWaitsForALeader: a manager that answers while its
+// swarm elects a leader is used once there is one; a swarm that stays
+// leaderless past LeaderWait is said so, not taken for unreachable.
+func TestFirstManagerWaitsForALeader(t *testing.T) {
+	wait, poll := LeaderWait, LeaderPoll
+	t.Cleanup(func() { LeaderWait, LeaderPoll = wait, poll })
+	LeaderWait, LeaderPoll = 200*time.Millisecond, time.Millisecond
+	sw := swarmfake.New()
+	mgr := sw.AddNode("m1", "10.0.0.1", true)
+	dial := func(ctx context.Context, ep Endpoint) (SwarmAPI, error) { return checkManager(ctx, sw.Engine(mgr)) }
+	sw.Elect(3)
+	api, _, err := FirstManager(t.Context(), []Endpoint{{Host: "m1"}}, dial)
+	if err != nil || api == nil {
+		t.Fatalf("FirstManager during an election: %v", err)
+	}
+	if _, err := api.SwarmInspect(t.Context(), client.SwarmInspectOptions{}); err != nil {
+		t.Errorf("the manager FirstManager returned has no leader yet: %v", err)
+	}
+	sw.Elect(1 << 30)
+	_, _, err = FirstManager(t.Context(), []Endpoint{{Host: "m1"}}, dial)
+	if err == nil || errors.Is(err, ErrUnreachable) || !strings.Contains(err.Error(), "manager m1: its swarm has had no leader for 200ms") {
+		t.Errorf("FirstManager of a leaderless swarm: %v", err)
 	}
 }
 

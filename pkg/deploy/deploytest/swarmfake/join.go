@@ -86,6 +86,10 @@ func (e *Engine) SwarmInspect(context.Context, client.SwarmInspectOptions) (clie
 	if err := e.manager(); err != nil {
 		return client.SwarmInspectResult{}, err
 	}
+	if e.s.leaderless > 0 {
+		e.s.leaderless--
+		return client.SwarmInspectResult{}, errors.New(ErrNoLeader)
+	}
 	var r client.SwarmInspectResult
 	r.Swarm.ID = "swarmfake"
 	r.Swarm.JoinTokens = swarm.JoinTokens{Manager: ManagerToken, Worker: WorkerToken}

@@ -26,6 +26,21 @@ type Swarm struct {
 	seq      int
 	killed   []string
 	joins    int
+	// leaderless: how many more manager calls answer that the swarm has
+	// no leader (an election under way); see Elect.
+	leaderless int
+}
+
+// ErrNoLeader is what a manager answers while its swarm elects a leader
+// (the daemon's words).
+const ErrNoLeader = "rpc error: code = Unknown desc = The swarm does not have a leader. It's possible that too few managers are online. Make sure more than half of the managers are online."
+
+// Elect makes the next n SwarmInspect calls answer ErrNoLeader, as
+// managers do for the seconds a raft election takes.
+func (s *Swarm) Elect(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.leaderless = n
 }
 
 type service struct {
