@@ -19,21 +19,13 @@ import (
 // of these commands may initialise a swarm.
 func onEnv(ctx context.Context, target func(string, swarmInit) (*Target, error), env string,
 	fn func(t *Target, api deploy.SwarmAPI, ns string) error) error {
-	t, err := target(env, noInit)
-	if err != nil {
-		return err
-	}
-	api, err := t.Backend.Manager(ctx)
-	if err != nil {
-		return managerError(t.Env, err)
-	}
-	defer api.Close()
-	return fn(t, api, deploy.Namespace(t.Project.Config.Name, t.Env.Name))
+	return onEnvReport(ctx, target, env, fn, nil)
 }
 
 // onEnvReport is onEnv for the reports (status, history): an engine in
 // no swarm has nothing deployed, which empty reports (with the reason)
-// instead of an error. A fresh laptop's `gazr status` is not a failure.
+// instead of an error; a fresh laptop's `gazr status` is not a failure.
+// With empty nil, no swarm is an error, as for the other commands.
 func onEnvReport(ctx context.Context, target func(string, swarmInit) (*Target, error), env string,
 	fn func(t *Target, api deploy.SwarmAPI, ns string) error, empty func(t *Target, ns, why string) error) error {
 	t, err := target(env, noInit)
@@ -42,7 +34,7 @@ func onEnvReport(ctx context.Context, target func(string, swarmInit) (*Target, e
 	}
 	ns := deploy.Namespace(t.Project.Config.Name, t.Env.Name)
 	api, err := t.Backend.Manager(ctx)
-	if errors.Is(err, deploy.ErrNoSwarm) {
+	if empty != nil && errors.Is(err, deploy.ErrNoSwarm) {
 		return empty(t, ns, "the engine is not part of a swarm: gazr deploy initialises one")
 	}
 	if err != nil {
