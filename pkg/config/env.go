@@ -49,6 +49,8 @@ type Environment struct {
 	// Proxmox is the [env.<name>.proxmox] table, only with backend =
 	// "proxmox".
 	Proxmox *Proxmox `json:",omitempty"`
+	// Chaos is the [env.<name>.chaos] table (defaults without one).
+	Chaos Chaos
 }
 
 // TLS are paths to PEM files.
@@ -66,11 +68,11 @@ var Backends = []string{"local", "aws", "proxmox"}
 
 var envKeys = []string{"backend", "manager", "tls", "insecure", "registry", "domain", "confirm",
 	"min_replicas", "replicas", "resources", "vars", "secrets", "timeout", "edge_port",
-	"aws", "proxmox"}
+	"aws", "proxmox", "chaos"}
 
 // LocalEnv is the implicit "local" environment.
 func LocalEnv() *Environment {
-	return &Environment{Name: "local", Backend: "local", MinReplicas: 1, Timeout: 5 * time.Minute, EdgePort: 80}
+	return &Environment{Name: "local", Backend: "local", MinReplicas: 1, Timeout: 5 * time.Minute, EdgePort: 80, Chaos: DefaultChaos()}
 }
 
 func defaultConfirm(name string) bool {
@@ -160,6 +162,8 @@ func (d *decoder) envField(e *Environment, key []string, v any) error {
 		e.AWS, err = d.aws(key, v)
 	case "proxmox":
 		e.Proxmox, err = d.proxmox(key, v)
+	case "chaos":
+		e.Chaos, err = d.chaos(key, v)
 	case "edge_port":
 		var n uint64
 		n, err = d.count(key, v)

@@ -37,6 +37,7 @@ var schemaTables = map[string][]string{
 	"scheduleEntry": {"definitions", "aws", "properties", "schedule", "items"},
 	"proxmoxField":  {"definitions", "proxmox"},
 	"templates":     {"definitions", "proxmox", "properties", "template"},
+	"chaosField":    {"definitions", "chaos"},
 }
 
 // TestSchemaKeys keeps docs/gazr.schema.json true to the loader: the keys
