@@ -8,6 +8,7 @@ import (
 
 	"github.com/urfave/cli/v3"
 
+	"github.com/gazr-io/gazr/pkg/chaos"
 	"github.com/gazr-io/gazr/pkg/completion"
 	"github.com/gazr-io/gazr/pkg/compose"
 	"github.com/gazr-io/gazr/pkg/config"
@@ -89,8 +90,11 @@ func complete(ctx context.Context, f *Factory, root *cli.Command, words []string
 		path += " " + cmd.Name
 	}
 	if n := len(args); n > 0 && takesValue(cmd, args[n-1]) {
-		if flag := strings.TrimLeft(args[n-1], "-"); flag == "env" || flag == "e" {
+		switch flag := strings.TrimLeft(args[n-1], "-"); {
+		case flag == "env" || flag == "e":
 			return withPrefix(envNames(f), cur)
+		case path == "chaos" && (flag == "service" || flag == "s"):
+			return withPrefix(serviceNames(ctx, f), cur)
 		}
 		return nil
 	}
@@ -137,6 +141,10 @@ func positional(ctx context.Context, f *Factory, root *cli.Command, name string,
 	case "cluster scale":
 		if n == 0 {
 			return []string{"workers="}
+		}
+	case "chaos":
+		if n == 0 {
+			return chaos.Names()
 		}
 	}
 	return nil

@@ -7,6 +7,7 @@ import (
 	"os"
 	"syscall"
 
+	"github.com/gazr-io/gazr/pkg/chaos"
 	"github.com/gazr-io/gazr/pkg/compose"
 	"github.com/gazr-io/gazr/pkg/config"
 	"github.com/gazr-io/gazr/pkg/container"
@@ -96,6 +97,7 @@ func exitCode(io *iostreams.IOStreams, err error, sig os.Signal) int {
 		manager *ManagerError
 		imgErr  *container.ImageError
 		svcImg  *sidecar.ImageError
+		refused *chaos.RefusedError
 		code    = ExitError
 		message = err.Error()
 	)
@@ -108,7 +110,8 @@ func exitCode(io *iostreams.IOStreams, err error, sig os.Signal) int {
 		return ExitInterrupt
 	case errors.As(err, &usage), errors.As(err, &cfgErr), errors.As(err, &compErr), errors.As(err, &undef),
 		errors.Is(err, compose.ErrNotFound), // a verb or deploy that needs a compose file the project lacks
-		errors.Is(err, deploy.ErrSetup):     // credentials, region, names of the env's machines
+		errors.Is(err, deploy.ErrSetup),     // credentials, region, names of the env's machines
+		errors.As(err, &refused):            // a chaos guardrail: nothing was hit
 		code = ExitUsage
 	case errors.As(err, &engine), errors.As(err, &imgErr), errors.As(err, &svcImg), errors.As(err, &manager),
 		errors.Is(err, deploy.ErrUnreachable):

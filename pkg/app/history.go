@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"slices"
 	"text/tabwriter"
 	"time"
 
@@ -25,7 +26,7 @@ func newCmdHistory(f *Factory) *cli.Command {
 	opts := &HistoryOptions{IO: f.IO, Target: f.LoadTarget}
 	return &cli.Command{
 		Name:      "history",
-		Usage:     "list an environment's deploys, newest first (kept in the cluster)",
+		Usage:     "list an environment's deploys and chaos experiments, newest first (kept in the cluster)",
 		UsageText: "gazr history [--env <name>] [--json]",
 		Category:  "deploy",
 		Flags:     []cli.Flag{envFlag(), jsonFlag()},
@@ -63,10 +64,25 @@ func printHistory(opts *HistoryOptions, t *Target, ns string, records []deploy.R
 		fmt.Fprintf(opts.IO.ErrOut, "%s has no deploys yet%s\n", ns, why)
 		return nil
 	}
+	// Chaos experiments say what they hit and found in a last column,
+	// shown only when the history has one.
+	notes := slices.ContainsFunc(records, func(r deploy.Record) bool { return r.Kind == "chaos" })
 	w := tabwriter.NewWriter(opts.IO.Out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(w, "WHEN\tKIND\tVERSION\tRESULT\tBY\tTOOK\tPREVIOUS")
+	header := "WHEN\tKIND\tVERSION\tRESULT\tBY\tTOOK\tPREVIOUS"
+	if notes {
+		header += "\tNOTE"
+	}
+	fmt.Fprintln(w, header)
 	for _, r := range records {
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.At.Local().Format(time.DateTime), r.Kind, r.Version, r.Result, r.By, r.Duration, dash(r.Previous))
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s", r.At.Local().Format(time.DateTime), r.Kind, dash(r.Version), r.Result, r.By, r.Duration, dash(r.Previous))
+		if notes {
+			note := "-"
+			if r.Kind == "chaos" {
+				note = r.Message
+			}
+			fmt.Fprintf(w, "\t%s", note)
+		}
+		fmt.Fprintln(w)
 	}
 	return w.Flush()
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gazr-io/gazr/pkg/chaos"
 	"github.com/gazr-io/gazr/pkg/deploy"
 	"github.com/gazr-io/gazr/pkg/doctor"
 	"github.com/gazr-io/gazr/pkg/plan"
@@ -38,6 +39,7 @@ func TestJSONDocs(t *testing.T) {
 		{"`gazr status --json`", deploy.StatusReport{}},
 		{"`gazr history --json`", deploy.HistoryReport{}},
 		{"`gazr cluster status --json`", deploy.ClusterStatus{}},
+		{"`gazr chaos --json`", chaos.Report{}},
 	}
 	example := regexp.MustCompile("(?s)```json\n(.*?)```")
 	for _, sh := range shapes {

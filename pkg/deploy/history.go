@@ -23,7 +23,7 @@ const (
 // a swarm config so that `gazr history` works from any machine.
 type Record struct {
 	Namespace string    `json:"namespace"`
-	Kind      string    `json:"kind"` // deploy, rollback, scale
+	Kind      string    `json:"kind"` // deploy, rollback, scale, chaos
 	Version   string    `json:"version"`
 	Previous  string    `json:"previous,omitempty"`
 	By        string    `json:"by"`

@@ -185,3 +185,7 @@ func whoami() string {
 	host, _ := os.Hostname()
 	return name + "@" + host
 }
+
+// Whoami names who runs gazr in records and locks: $GAZR_DEPLOYER, else
+// the user, at the host ("alice@laptop").
+func Whoami() string { return whoami() }

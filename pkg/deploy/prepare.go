@@ -161,3 +161,6 @@ func versionOf(services []swarm.Service) string {
 	}
 	return ""
 }
+
+// VersionOf is the version a stack's services run now, "" when none.
+func VersionOf(services []swarm.Service) string { return versionOf(services) }

@@ -47,7 +47,9 @@ type HistoryReport struct {
 // HistoryEntry is one Record as the history shows it: without the
 // service specs it keeps for rollback, which are swarm's own format.
 type HistoryEntry struct {
-	// Kind is deploy, rollback or scale.
+	// Kind is deploy, rollback, scale or chaos (an experiment of gazr
+	// chaos: Result is held, not held, aborted or interrupted, and Message
+	// says what it hit and found).
 	Kind    string `json:"kind"`
 	Version string `json:"version"`
 	// Previous is the version it replaced, "" for the first.
