@@ -47,7 +47,7 @@ func newCmdChaos(f *Factory) *cli.Command {
 		Flags: []cli.Flag{envFlag(),
 			&cli.BoolFlag{Name: "list", Aliases: []string{"l"}, Usage: "list the experiments and what each does"},
 			&cli.StringFlag{Name: "service", Aliases: []string{"s"}, Usage: "kill-task: the `service` to kill a task of (default: any with 2 replicas or more)"},
-			&cli.StringFlag{Name: "node", Usage: "kill-node, drain-node: the `node` (hostname or ID; default: one running the stack's tasks, a worker first)"},
+			&cli.StringFlag{Name: "node", Usage: "kill-node, drain-node: the `node` (hostname or ID; default: a worker, one running the stack's tasks first)"},
 			&cli.BoolFlag{Name: "force", Usage: "hit a service that runs fewer than 2 replicas (an outage: the hypothesis is meant to fail)"},
 			&cli.BoolFlag{Name: "dry-run", Aliases: []string{"n"}, Usage: "say what would be hit and change nothing"},
 			&cli.BoolFlag{Name: "yes", Aliases: []string{"y"}, Usage: "do not ask for confirmation"},

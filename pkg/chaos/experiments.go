@@ -177,7 +177,8 @@ type ChooseOptions struct {
 	// runs 2 replicas or more.
 	Service string
 	// Node (hostname or ID, or a unique prefix of the ID) for node
-	// experiments; "": a node running the stack's tasks, a worker first.
+	// experiments; "": a worker, one running the stack's tasks first (see
+	// pickNode).
 	Node string
 	// Force lets an experiment hit a service that runs fewer than 2
 	// replicas (an outage: the hypothesis is then meant to fail).
@@ -306,24 +307,27 @@ func chooseNode(exp Experiment, s *Snapshot, o ChooseOptions, shuffle func(int, 
 	return &Choice{Experiment: exp, Node: n}, nil
 }
 
-// pickNode prefers a worker that runs the stack's tasks, then a manager
-// that does, then any node; never the manager gazr talks to.
+// pickNode prefers a worker that runs the stack's tasks, then any
+// worker, then a manager that runs the stack's tasks, then any manager:
+// workers first, as a manager's loss costs its edge and a raft vote. Never
+// the manager gazr talks to.
 func (s *Snapshot) pickNode(ready []*swarm.Node, shuffle func(int, func(i, j int))) *swarm.Node {
 	busy := func(n *swarm.Node) bool {
 		return slices.ContainsFunc(s.Running, func(t swarm.Task) bool { return t.NodeID == n.ID })
 	}
-	var tiers [3][]*swarm.Node
+	var tiers [4][]*swarm.Node
 	for _, n := range ready {
-		switch {
-		case n.ID == s.Self:
+		if n.ID == s.Self {
 			continue
-		case n.ManagerStatus == nil && busy(n):
-			tiers[0] = append(tiers[0], n)
-		case busy(n):
-			tiers[1] = append(tiers[1], n)
-		default:
-			tiers[2] = append(tiers[2], n)
 		}
+		tier := 0
+		if n.ManagerStatus != nil {
+			tier = 2
+		}
+		if !busy(n) {
+			tier++
+		}
+		tiers[tier] = append(tiers[tier], n)
 	}
 	for _, tier := range tiers {
 		if len(tier) > 0 {

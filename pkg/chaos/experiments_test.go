@@ -70,6 +70,8 @@ func TestGuardrails(t *testing.T) {
 		{"kill-node: a single node", "kill-node", "m1", "id-m1", three, ChooseOptions{Force: true}, "kill-node on a swarm of 1 ready node(s) is an outage", true},
 		{"drain-node: a single node", "drain-node", "m1", "id-m1", three, ChooseOptions{}, "drain-node on a swarm of 1 ready node(s) is an outage", true},
 		{"kill-node: a busy worker first", "kill-node", "m1 m2 m3 w1", "id-m1", map[string][]string{"web": {"m2", "w1"}}, ChooseOptions{}, "node w1", false},
+		{"kill-node: an idle worker before a busy manager", "kill-node", "m1 m2 m3 w1", "id-m1", map[string][]string{"web": {"m2", "m3"}}, ChooseOptions{}, "node w1", false},
+		{"kill-node: a busy manager before an idle one", "kill-node", "m1 m2 m3", "id-m1", map[string][]string{"web": {"m1", "m3"}}, ChooseOptions{}, "node m3", false},
 		{"kill-node: never the manager gazr talks to", "kill-node", "m1 m2 m3", "id-m1", map[string][]string{"web": {"m1", "m2"}}, ChooseOptions{Node: "m1"}, "node m1 is the manager gazr talks to", true},
 		{"drain-node: the manager gazr talks to is fine", "drain-node", "m1 m2 m3", "id-m1", map[string][]string{"web": {"m1", "m2"}}, ChooseOptions{Node: "m1"}, "node m1", false},
 		{"kill-node: a manager of 3", "kill-node", "m1 m2 m3", "id-m1", map[string][]string{"web": {"m2", "m3"}}, ChooseOptions{Node: "m2"}, "node m2", false},
