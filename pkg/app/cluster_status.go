@@ -50,7 +50,7 @@ func runClusterStatus(ctx context.Context, opts *ClusterOptions) error {
 		if err != nil {
 			return managerError(t.Env, err)
 		}
-		st.Schedule = compareSchedule(in, t.Env.Schedule())
+		st.Schedule = compareSchedule(in, t.Env.WorkerSchedule())
 	}
 	if opts.JSON {
 		st.FormatVersion = JSONFormatVersion

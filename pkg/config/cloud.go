@@ -123,9 +123,9 @@ type Proxmox struct {
 // Templates are the VM ids of the templates cloned per role.
 type Templates struct{ Manager, Worker int }
 
-// Schedule is the env's schedule of worker counts, from its backend's
-// table; nil when it has none.
-func (e *Environment) Schedule() []Schedule {
+// WorkerSchedule is the env's schedule of worker counts, from its
+// backend's table; nil when it has none.
+func (e *Environment) WorkerSchedule() []Schedule {
 	if e.AWS != nil {
 		return e.AWS.Schedule
 	}

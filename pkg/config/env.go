@@ -51,6 +51,9 @@ type Environment struct {
 	Proxmox *Proxmox `json:",omitempty"`
 	// Chaos is the [env.<name>.chaos] table (defaults without one).
 	Chaos Chaos
+	// Schedule are the [[env.<name>.schedule]] entries: replicas by time
+	// of day, applied by gazr's agent in the cluster.
+	Schedule []ReplicaSchedule `json:",omitempty"`
 }
 
 // TLS are paths to PEM files.
@@ -68,7 +71,7 @@ var Backends = []string{"local", "aws", "proxmox"}
 
 var envKeys = []string{"backend", "manager", "tls", "insecure", "registry", "domain", "confirm",
 	"min_replicas", "replicas", "resources", "vars", "secrets", "timeout", "edge_port",
-	"aws", "proxmox", "chaos"}
+	"aws", "proxmox", "chaos", "schedule"}
 
 // LocalEnv is the implicit "local" environment.
 func LocalEnv() *Environment {
@@ -164,6 +167,8 @@ func (d *decoder) envField(e *Environment, key []string, v any) error {
 		e.Proxmox, err = d.proxmox(key, v)
 	case "chaos":
 		e.Chaos, err = d.chaos(key, v)
+	case "schedule":
+		e.Schedule, err = d.replicaSchedule(key, v)
 	case "edge_port":
 		var n uint64
 		n, err = d.count(key, v)

@@ -26,18 +26,19 @@ const schemaFile = "../../docs/gazr.schema.json"
 // table (a switch on the key k) to the schema object describing that
 // table, as a path of property names from the schema's root.
 var schemaTables = map[string][]string{
-	"project":       nil,
-	"verb":          {"definitions", "verb"},
-	"envField":      {"definitions", "env"},
-	"tls":           {"definitions", "env", "properties", "tls"},
-	"resources":     {"definitions", "env", "properties", "resources", "additionalProperties"},
-	"secrets":       {"definitions", "env", "properties", "secrets", "additionalProperties"},
-	"awsField":      {"definitions", "aws"},
-	"group":         {"definitions", "group"},
-	"scheduleEntry": {"definitions", "aws", "properties", "schedule", "items"},
-	"proxmoxField":  {"definitions", "proxmox"},
-	"templates":     {"definitions", "proxmox", "properties", "template"},
-	"chaosField":    {"definitions", "chaos"},
+	"project":              nil,
+	"verb":                 {"definitions", "verb"},
+	"envField":             {"definitions", "env"},
+	"tls":                  {"definitions", "env", "properties", "tls"},
+	"resources":            {"definitions", "env", "properties", "resources", "additionalProperties"},
+	"secrets":              {"definitions", "env", "properties", "secrets", "additionalProperties"},
+	"awsField":             {"definitions", "aws"},
+	"group":                {"definitions", "group"},
+	"scheduleEntry":        {"definitions", "aws", "properties", "schedule", "items"},
+	"proxmoxField":         {"definitions", "proxmox"},
+	"templates":            {"definitions", "proxmox", "properties", "template"},
+	"chaosField":           {"definitions", "chaos"},
+	"replicaScheduleEntry": {"definitions", "env", "properties", "schedule", "items"},
 }
 
 // TestSchemaKeys keeps docs/gazr.schema.json true to the loader: the keys

@@ -140,7 +140,7 @@ func (b *Backend) registryFinding(ctx context.Context) deploy.Finding {
 // scheduleFinding says whether the configured schedule is in force; no
 // finding when there is none either way.
 func (b *Backend) scheduleFinding(g awsproto.Group) (deploy.Finding, bool) {
-	want := schedule(b.env.Schedule())
+	want := schedule(b.env.WorkerSchedule())
 	ok, diff := scheduleInForce(want, g.Scheduled)
 	switch {
 	case len(want) == 0 && ok:

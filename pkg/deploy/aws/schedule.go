@@ -41,7 +41,7 @@ func (b *Backend) ApplySchedule(ctx context.Context) ([]string, error) {
 	if err := b.needASG(cl.Workers, "a schedule"); err != nil {
 		return nil, err
 	}
-	res, err := b.call(ctx, awsproto.Request{Op: awsproto.OpPutSchedule, Role: awsproto.RoleWorkers, Schedule: schedule(b.env.Schedule())})
+	res, err := b.call(ctx, awsproto.Request{Op: awsproto.OpPutSchedule, Role: awsproto.RoleWorkers, Schedule: schedule(b.env.WorkerSchedule())})
 	if err != nil {
 		return nil, err
 	}

@@ -40,7 +40,7 @@ func (s *suite) testSchedule(t *testing.T) {
 			managed++
 		}
 	}
-	if want := len(env.Schedule()); managed != want {
+	if want := len(env.WorkerSchedule()); managed != want {
 		t.Errorf("Schedule lists %d changes written by gazr (%+v); the env configures %d", managed, in, want)
 	}
 }
