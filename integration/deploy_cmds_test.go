@@ -41,6 +41,9 @@ func deployCmds() map[string]func(ts *testscript.TestScript, neg bool, args []st
 		"svcenv":     cmdSvcEnv,
 		"sleep":      cmdSleep,
 		"json":       cmdJSON,
+		"clock":      cmdClock,
+		"replicas":   cmdReplicas,
+		"killtask":   cmdKillTask,
 	}
 }
 

@@ -108,7 +108,7 @@ func newRootCmd(f *Factory) *cli.Command {
 	root.Commands = append(root.Commands, newCmdList(f), newCmdExplain(f), newCmdShell(f), newCmdDoctor(f), newCmdNew(f), newCmdHelp(f),
 		newCmdCompletion(f), newCmdComplete(f))
 	root.Commands = append(root.Commands, newCmdDeploy(f), newCmdStatus(f), newCmdRollback(f),
-		newCmdHistory(f), newCmdLogs(f), newCmdScale(f), newCmdUnlock(f), newCmdCluster(f), newCmdChaos(f))
+		newCmdHistory(f), newCmdLogs(f), newCmdScale(f), newCmdUnlock(f), newCmdCluster(f), newCmdChaos(f), newCmdAgent(f))
 	for _, c := range root.Commands {
 		c.OnUsageError = usageError
 		if !c.Hidden { // __complete is for scripts: never suggested

@@ -47,7 +47,7 @@ func TestRootHelpDescribesTheProject(t *testing.T) {
 		{"config description", map[string]string{".gazr.toml": describedConfig}, []string{"--help"},
 			[]string{"build compile the shop", "test-unit run unit tests"}, []string{"build build the application"}},
 		{"taskfile desc and extra tasks", map[string]string{"Taskfile.yml": shopTaskfile}, []string{"--help"},
-			[]string{"test unit tests", "project verbs:", "lint linters"}, []string{"gazr-task", "gen"}},
+			[]string{"test unit tests", "project verbs:", "lint linters"}, []string{"gazr-task", "\ngen"}},
 		{"help command", map[string]string{"Taskfile.yml": shopTaskfile}, []string{"help"},
 			[]string{"lint linters"}, nil},
 		{"no project: gazr's words", map[string]string{}, []string{"--help"},

@@ -102,6 +102,10 @@ func (s *emptySwarm) ConfigInspect(_ context.Context, id string, _ client.Config
 	return client.ConfigInspectResult{}, cerrdefs.ErrNotFound.WithMessage("config " + id)
 }
 
+func (s *emptySwarm) ServiceInspect(_ context.Context, id string, _ client.ServiceInspectOptions) (client.ServiceInspectResult, error) {
+	return client.ServiceInspectResult{}, cerrdefs.ErrNotFound.WithMessage("service " + id)
+}
+
 func (s *emptySwarm) Close() error { s.closed = true; return nil }
 
 // targets is a Target dependency over a project parsed from toml whose

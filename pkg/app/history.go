@@ -9,6 +9,7 @@ import (
 
 	"github.com/urfave/cli/v3"
 
+	"github.com/gazr-io/gazr/pkg/agent"
 	"github.com/gazr-io/gazr/pkg/deploy"
 	"github.com/gazr-io/gazr/pkg/iostreams"
 )
@@ -26,7 +27,7 @@ func newCmdHistory(f *Factory) *cli.Command {
 	opts := &HistoryOptions{IO: f.IO, Target: f.LoadTarget}
 	return &cli.Command{
 		Name:      "history",
-		Usage:     "list an environment's deploys and chaos experiments, newest first (kept in the cluster)",
+		Usage:     "list an environment's deploys, chaos experiments and schedule changes, newest first (kept in the cluster)",
 		UsageText: "gazr history [--env <name>] [--json]",
 		Category:  "deploy",
 		Flags:     []cli.Flag{envFlag(), jsonFlag()},
@@ -64,9 +65,10 @@ func printHistory(opts *HistoryOptions, t *Target, ns string, records []deploy.R
 		fmt.Fprintf(opts.IO.ErrOut, "%s has no deploys yet%s\n", ns, why)
 		return nil
 	}
-	// Chaos experiments say what they hit and found in a last column,
-	// shown only when the history has one.
-	notes := slices.ContainsFunc(records, func(r deploy.Record) bool { return r.Kind == "chaos" })
+	// Chaos experiments and the agent's schedule changes say what they
+	// did in a last column, shown only when the history has one.
+	noted := func(r deploy.Record) bool { return r.Kind == "chaos" || r.Kind == agent.KindSchedule }
+	notes := slices.ContainsFunc(records, noted)
 	w := tabwriter.NewWriter(opts.IO.Out, 0, 4, 2, ' ', 0)
 	header := "WHEN\tKIND\tVERSION\tRESULT\tBY\tTOOK\tPREVIOUS"
 	if notes {
@@ -77,7 +79,7 @@ func printHistory(opts *HistoryOptions, t *Target, ns string, records []deploy.R
 		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s", r.At.Local().Format(time.DateTime), r.Kind, dash(r.Version), r.Result, r.By, r.Duration, dash(r.Previous))
 		if notes {
 			note := "-"
-			if r.Kind == "chaos" {
+			if noted(r) {
 				note = r.Message
 			}
 			fmt.Fprintf(w, "\t%s", note)

@@ -3,13 +3,18 @@ package app
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/urfave/cli/v3"
 
+	"github.com/gazr-io/gazr/pkg/config"
 	"github.com/gazr-io/gazr/pkg/deploy"
 	"github.com/gazr-io/gazr/pkg/iostreams"
+	"github.com/gazr-io/gazr/pkg/schedule"
 )
 
 // ScaleOptions are the inputs of `gazr scale`.
@@ -71,6 +76,37 @@ func runScale(ctx context.Context, opts *ScaleOptions) error {
 			return err
 		}
 		fmt.Fprintf(opts.IO.ErrOut, "%s scaled %s\n", opts.IO.ColorScheme().Green("✔"), ns)
+		for _, line := range scaleHolds(t.Env, opts.Replicas, schedule.Now()) {
+			fmt.Fprintln(opts.IO.ErrOut, line)
+		}
 		return nil
 	})
+}
+
+// scaleHolds says, for each service scaled that the env's schedule
+// names, until when its new count holds: the next entry that names it.
+func scaleHolds(env *config.Environment, scaled map[string]uint64, now time.Time) []string {
+	sched, err := schedule.Compile(env.Schedule)
+	if err != nil || len(sched.Entries) == 0 {
+		return nil
+	}
+	var out []string
+	for _, name := range slices.Sorted(maps.Keys(scaled)) {
+		at := now
+		line := fmt.Sprintf("%s=%d holds: no schedule entry names %s", name, scaled[name], name)
+		// The next entry naming it, among the next few changes.
+		for range 100 {
+			next, ok := sched.Next(at)
+			if !ok {
+				break
+			}
+			if n, named := next.Entry.Replicas[name]; named {
+				line = fmt.Sprintf("%s=%d holds until the schedule's next entry for it, at %s (%q: %s=%d)", name, scaled[name], when(next.Since), next.Entry.Cron, name, n)
+				break
+			}
+			at = next.Since
+		}
+		out = append(out, line)
+	}
+	return out
 }

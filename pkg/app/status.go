@@ -41,18 +41,18 @@ func runStatus(ctx context.Context, opts *StatusOptions) error {
 		if err != nil {
 			return err
 		}
-		return printStatus(opts, t, ns, list, "")
+		return printStatus(opts, t, ns, list, "", operations(ctx, api, t.Env, ns))
 	}, func(t *Target, ns, why string) error {
-		return printStatus(opts, t, ns, nil, why)
+		return printStatus(opts, t, ns, nil, why, deploy.Operations{})
 	})
 }
 
 // printStatus prints the services of ns; why says why there are none
 // when it is not simply that nothing was deployed.
-func printStatus(opts *StatusOptions, t *Target, ns string, list []deploy.ServiceStatus, why string) error {
+func printStatus(opts *StatusOptions, t *Target, ns string, list []deploy.ServiceStatus, why string, ops deploy.Operations) error {
 	if opts.JSON {
 		r := deploy.NewStatusReport(t.Env.Name, ns, list)
-		r.FormatVersion = JSONFormatVersion
+		r.FormatVersion, r.Operations = JSONFormatVersion, ops
 		return printJSON(opts.IO.Out, r)
 	}
 	if len(list) == 0 {
@@ -67,7 +67,11 @@ func printStatus(opts *StatusOptions, t *Target, ns string, list []deploy.Servic
 	for _, s := range list {
 		fmt.Fprintf(w, "%s\t%d/%d\t%s\t%s\t%s\t%s\n", s.Name, s.Running, s.Desired, s.Health(), dash(s.Version), dash(s.Update), dash(s.URL))
 	}
-	return w.Flush()
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	printOperations(opts.IO.Out, ops)
+	return nil
 }
 
 func dash(s string) string {

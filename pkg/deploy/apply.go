@@ -106,7 +106,8 @@ func StackServices(ctx context.Context, api SwarmAPI, namespace string) ([]swarm
 	}
 	var out []swarm.Service
 	for _, s := range res.Items {
-		if s.Spec.Labels["io.gazr.job"] == "" {
+		// Jobs and gazr's agent are the stack's too, not its services.
+		if s.Spec.Labels["io.gazr.job"] == "" && s.Spec.Labels[LabelAgent] == "" {
 			out = append(out, s)
 		}
 	}

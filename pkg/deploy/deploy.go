@@ -174,6 +174,10 @@ func rollout(ctx context.Context, o Options, api SwarmAPI, proj *types.Project, 
 	if err := UpdateEdge(ctx, api, o.Env, o.EdgeImage, o.Out); err != nil {
 		return targets, &EdgeError{Err: interrupted(err, targets)}
 	}
+	if err := EnsureAgent(ctx, api, st.Namespace, AgentOptions{Project: o.Config.Name, Env: o.Env, Builder: o.Builder,
+		Registry: reg, Environ: o.Environ, Out: o.Out}); err != nil {
+		return targets, &AgentError{Err: interrupted(err, targets)}
+	}
 	return targets, nil
 }
 

@@ -23,7 +23,7 @@ const (
 // a swarm config so that `gazr history` works from any machine.
 type Record struct {
 	Namespace string    `json:"namespace"`
-	Kind      string    `json:"kind"` // deploy, rollback, scale, chaos
+	Kind      string    `json:"kind"` // deploy, rollback, scale, chaos, schedule
 	Version   string    `json:"version"`
 	Previous  string    `json:"previous,omitempty"`
 	By        string    `json:"by"`
@@ -31,6 +31,10 @@ type Record struct {
 	Duration  string    `json:"duration"`
 	Result    string    `json:"result"`
 	Message   string    `json:"message,omitempty"`
+	// Slot is, for a schedule record (Kind "schedule", written by gazr's
+	// agent), when the schedule entry it applied came into force: the
+	// agent applies each slot once.
+	Slot *time.Time `json:"slot,omitempty"`
 	// Services are the specs that were applied, for `gazr rollback --to`.
 	Services []swarm.ServiceSpec `json:"services,omitempty"`
 }

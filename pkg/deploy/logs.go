@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/moby/moby/api/pkg/stdcopy"
+	"github.com/moby/moby/api/types/swarm"
 	"github.com/moby/moby/client"
 )
 
@@ -28,6 +29,13 @@ func Logs(ctx context.Context, api SwarmAPI, o LogsOptions, out io.Writer) error
 	services, err := StackServices(ctx, api, o.Namespace)
 	if err != nil {
 		return err
+	}
+	if o.Service == AgentName {
+		res, err := api.ServiceInspect(ctx, AgentService(o.Namespace), client.ServiceInspectOptions{})
+		if err != nil {
+			return fmt.Errorf("no agent in %s: a deploy installs it when the env has a schedule ([[env.<name>.schedule]]): %w", o.Namespace, err)
+		}
+		services = []swarm.Service{res.Service}
 	}
 	var mu sync.Mutex
 	var wg sync.WaitGroup

@@ -54,6 +54,17 @@ func (e *EdgeError) Error() string {
 
 func (e *EdgeError) Unwrap() error { return e.Err }
 
+// AgentError is a failure to install or update the env's agent after the
+// app's services were rolled out: they run the new version, only the
+// schedule is not applied.
+type AgentError struct{ Err error }
+
+func (e *AgentError) Error() string {
+	return "the services run the new version, but gazr's agent, which applies the env's schedule, could not be installed: " + e.Err.Error()
+}
+
+func (e *AgentError) Unwrap() error { return e.Err }
+
 // outcome is the result and message a deploy's record keeps for err. A
 // rollback of the edge is not a rollback of the app, and an interrupted
 // deploy whose services swarm finished rolling out has succeeded:
@@ -61,13 +72,14 @@ func (e *EdgeError) Unwrap() error { return e.Err }
 func outcome(err error, converged func() bool) (result, message string) {
 	var (
 		edge *EdgeError
+		agt  *AgentError
 		rb   *RolledBackError
 		intr *InterruptedError
 	)
 	switch {
 	case err == nil:
 		return ResultSucceeded, ""
-	case errors.As(err, &edge):
+	case errors.As(err, &edge), errors.As(err, &agt):
 		return ResultFailed, err.Error()
 	case errors.As(err, &rb):
 		return ResultRolledBack, err.Error()

@@ -16,6 +16,7 @@ import (
 
 	"github.com/gazr-io/gazr/pkg/config"
 	"github.com/gazr-io/gazr/pkg/deploy/convert"
+	"github.com/gazr-io/gazr/pkg/schedule"
 )
 
 // variables are the interpolation variables of the compose files: the
@@ -53,9 +54,15 @@ func convertStack(p *types.Project, o Options, refs map[string]string, version s
 	if err != nil {
 		return nil, err
 	}
+	// The schedule's entry in force sets its services' replicas: a deploy
+	// keeps what the agent applied (3 at night, 25 by day).
+	sched, err := schedule.Compile(o.Env.Schedule)
+	if err != nil {
+		return nil, fmt.Errorf("env %s: %w", o.Env.Name, err)
+	}
 	st, err := convert.Convert(p, convert.Options{
 		Project: o.Config.Name, Env: o.Env.Name, Version: version, Images: refs,
-		Replicas: o.Env.Replicas, MinReplicas: o.Env.MinReplicas, Domain: o.Env.Domain,
+		Replicas: sched.Replicas(o.Env.Replicas, schedule.Now()), MinReplicas: o.Env.MinReplicas, Domain: o.Env.Domain,
 		SecretData: secrets, SecretKey: secretKey, Now: time.Now(), DeployedBy: whoami(),
 	})
 	if err != nil {

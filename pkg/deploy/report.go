@@ -16,6 +16,36 @@ type StatusReport struct {
 	Namespace string `json:"namespace"`
 	// Services are in name order; [] before the first deploy.
 	Services []ServiceReport `json:"services"`
+	Operations
+}
+
+// Operations are what runs an env besides its services.
+type Operations struct {
+	// Schedule is the env's schedule in time; nil without one.
+	Schedule *ScheduleReport `json:"schedule,omitempty"`
+	// Agent is gazr's agent in the cluster; nil when none runs there.
+	Agent *AgentReport `json:"agent,omitempty"`
+	// LastChaos is the newest chaos experiment of the history.
+	LastChaos *HistoryEntry `json:"last_chaos,omitempty"`
+}
+
+// ScheduleReport is the schedule's entry in force and the next one.
+type ScheduleReport struct {
+	// Current are the replicas of the entry in force, since Since (nil
+	// when none has fired in the past year).
+	Current map[string]uint64 `json:"current"`
+	Since   *time.Time        `json:"since"`
+	// Next are the replicas of the next entry, from At.
+	Next map[string]uint64 `json:"next"`
+	At   *time.Time        `json:"at"`
+}
+
+// AgentReport is the agent's service, its running tasks (1 when up) and
+// the last entry it applied.
+type AgentReport struct {
+	Service string        `json:"service"`
+	Running uint64        `json:"running"`
+	Last    *HistoryEntry `json:"last"`
 }
 
 // ServiceReport is one service of a StatusReport: its ServiceStatus and

@@ -52,7 +52,7 @@ func Status(ctx context.Context, api SwarmAPI, namespace string, edgePort int) (
 	}
 	var out []ServiceStatus
 	for _, s := range res.Items {
-		if s.Spec.Labels["io.gazr.job"] != "" {
+		if s.Spec.Labels["io.gazr.job"] != "" || s.Spec.Labels[LabelAgent] != "" {
 			continue
 		}
 		st := statusOf(s, edgePort)
@@ -63,6 +63,11 @@ func Status(ctx context.Context, api SwarmAPI, namespace string, edgePort int) (
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out, nil
+}
+
+// ServiceRunning counts the service's tasks that run and are meant to.
+func ServiceRunning(ctx context.Context, api SwarmAPI, id string) (uint64, error) {
+	return runningTasks(ctx, api, id)
 }
 
 // runningTasks counts the service's tasks that run and are meant to.
