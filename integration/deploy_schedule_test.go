@@ -3,13 +3,16 @@ package integration
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/moby/moby/api/types/swarm"
 	"github.com/moby/moby/client"
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/gazr-io/gazr/pkg/deploy"
 	"github.com/gazr-io/gazr/pkg/schedule"
 )
 
@@ -97,4 +100,33 @@ func cmdKillTask(ts *testscript.TestScript, neg bool, args []string) {
 		}
 	}
 	ts.Fatalf("killtask: no running task of %s", args[0])
+}
+
+// waithistory ENV REGEXP TIMEOUT — wait until a record of the project's
+// env ENV, written "KIND RESULT BY MESSAGE", matches REGEXP, for at most
+// TIMEOUT.
+func cmdWaitHistory(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: waithistory ENV REGEXP TIMEOUT")
+	}
+	re, err := regexp.Compile(args[1])
+	ts.Check(err)
+	timeout, err := time.ParseDuration(args[2])
+	ts.Check(err)
+	cli := engine(ts)
+	defer cli.Close()
+	ns := deploy.Namespace(state(ts).project, args[0])
+	start := time.Now()
+	for time.Since(start) < timeout {
+		records, err := deploy.History(context.Background(), cli, ns)
+		ts.Check(err)
+		for _, r := range records {
+			if line := strings.Join([]string{r.Kind, r.Result, r.By, r.Message}, " "); re.MatchString(line) {
+				ts.Logf("after %s: %s", time.Since(start).Round(100*time.Millisecond), line)
+				return
+			}
+		}
+		time.Sleep(time.Second)
+	}
+	ts.Fatalf("waithistory: no record of %s matches %q after %s", ns, args[1], timeout)
 }

@@ -1,8 +1,9 @@
 // Package agent is gazr running in the cluster (`gazr agent run`, the
 // service a deploy installs as <namespace>_gazr-agent): it applies the
 // env's schedule, each entry once when it comes into force, through the
-// same health-gated replica change as `gazr scale`, and records what it
-// did in the stack's history, where `gazr history` shows it.
+// same health-gated replica change as `gazr scale`, and runs the env's
+// chaos experiments every [env.<name>.chaos] every (chaos.go); it records
+// what it did in the stack's history, where `gazr history` shows it.
 //
 // What it applied is read back from the history, not kept in memory: an
 // agent rescheduled on another manager, or down while an entry came into
@@ -59,11 +60,20 @@ func Run(ctx context.Context, o Options) error {
 		return err
 	}
 	host, _ := os.Hostname()
-	logf(o, "gazr agent of %s on %s: %d schedule entr%s, checked every %s", o.Config.Namespace, host, len(sched.Entries), plural(len(sched.Entries)), o.Tick)
+	what := ""
+	if c := o.Config.Chaos; c.Enabled && c.Every > 0 {
+		what = fmt.Sprintf(", an experiment every %s", c.Every)
+		if c.Window != "" {
+			what += " within " + c.Window
+		}
+	}
+	logf(o, "gazr agent of %s on %s: %d schedule entr%s, checked every %s%s", o.Config.Namespace, host, len(sched.Entries), plural(len(sched.Entries)), o.Tick, what)
+	x := &experiments{o: o}
 	for {
 		if err := Tick(ctx, o, sched); err != nil && ctx.Err() == nil {
 			logf(o, "%v (trying again in %s)", err, o.Tick)
 		}
+		x.tick(ctx)
 		select {
 		case <-ctx.Done():
 			logf(o, "stopping")

@@ -36,11 +36,12 @@ func newCmdAgent(f *Factory) *cli.Command {
 	}
 	return &cli.Command{
 		Name:     "agent",
-		Usage:    "gazr in the cluster: the agent that applies an environment's schedule",
+		Usage:    "gazr in the cluster: the agent that applies an environment's schedule and runs its experiments",
 		Category: "deploy",
 		Description: "A deploy installs the agent (<project>-<env>_gazr-agent, on a manager) when the env has\n" +
-			"[[env.<name>.schedule]] entries, and removes it when it has none. It applies each entry\n" +
-			"once when it comes into force; gazr history shows what it did (docs/chaos.md).",
+			"[[env.<name>.schedule]] entries or runs experiments on its own ([env.<name>.chaos] every),\n" +
+			"and removes it otherwise. It applies each schedule entry once when it comes into force;\n" +
+			"gazr history shows what it did (docs/chaos.md).",
 		Commands: []*cli.Command{logs, {
 			Name:   "run",
 			Usage:  "run the agent (what its container runs)",

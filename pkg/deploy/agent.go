@@ -49,6 +49,16 @@ type AgentConfig struct {
 	Schedule  []config.ReplicaSchedule `json:"schedule"`
 	// Timeout bounds each replica change's rollout.
 	Timeout time.Duration `json:"timeout"`
+	// Chaos are the env's experiments, run every Chaos.Every; EdgePort
+	// is where the probe finds the edge on the managers.
+	Chaos    config.Chaos `json:"chaos"`
+	EdgePort int          `json:"edge_port"`
+}
+
+// WantsAgent reports whether env needs gazr's agent in its cluster: it
+// has a schedule, or experiments to run on their own.
+func WantsAgent(env *config.Environment) bool {
+	return len(env.Schedule) > 0 || (env.Chaos.Enabled && env.Chaos.Every > 0)
 }
 
 // AgentName is the agent's name in its stack: `gazr logs gazr-agent`.
@@ -79,21 +89,22 @@ func EnsureAgent(ctx context.Context, api SwarmAPI, ns string, o AgentOptions) e
 	if err != nil && !cerrdefs.IsNotFound(err) {
 		return fmt.Errorf("agent: %w", err)
 	}
-	if len(o.Env.Schedule) == 0 {
+	if !WantsAgent(o.Env) {
 		if !exists {
 			return nil
 		}
 		if _, err := api.ServiceRemove(ctx, cur.Service.ID, client.ServiceRemoveOptions{}); err != nil {
 			return fmt.Errorf("agent: remove: %w", err)
 		}
-		fmt.Fprintf(o.Out, "agent: removed (the env has no schedule)\n")
+		fmt.Fprintf(o.Out, "agent: removed (the env has no schedule and no chaos every)\n")
 		return pruneAgentConfigs(ctx, api, ns, "")
 	}
 	img, err := agentImage(ctx, o)
 	if err != nil {
 		return fmt.Errorf("agent: %w", err)
 	}
-	data, err := json.MarshalIndent(AgentConfig{Project: o.Project, Env: o.Env.Name, Namespace: ns, Schedule: o.Env.Schedule, Timeout: o.Env.Timeout}, "", "  ")
+	data, err := json.MarshalIndent(AgentConfig{Project: o.Project, Env: o.Env.Name, Namespace: ns, Schedule: o.Env.Schedule, Timeout: o.Env.Timeout,
+		Chaos: o.Env.Chaos, EdgePort: o.Env.EdgePort}, "", "  ")
 	if err != nil {
 		return err
 	}
@@ -104,7 +115,15 @@ func EnsureAgent(ctx context.Context, api SwarmAPI, ns string, o AgentOptions) e
 	if err != nil {
 		return fmt.Errorf("agent: %w", err)
 	}
+	// On the host's network: its probe reaches the edge where gazr would,
+	// at the node's address (127.0.0.1 on a laptop's swarm), and its
+	// records name the node it runs on (gazr-agent@m1).
+	host, err := api.NetworkInspect(ctx, "host", client.NetworkInspectOptions{})
+	if err != nil {
+		return fmt.Errorf("agent: the engine's host network: %w", err)
+	}
 	spec := agentSpec(ns, img, cfg.Name, cfgID, labels, o.Environ)
+	spec.TaskTemplate.Networks = []swarm.NetworkAttachmentConfig{{Target: host.Network.ID}}
 	auth, err := sessionPullAuth(ctx, img, o.Registry)
 	if err != nil {
 		return fmt.Errorf("agent: %w", err)
@@ -138,7 +157,8 @@ func EnsureAgent(ctx context.Context, api SwarmAPI, ns string, o AgentOptions) e
 func agentSpec(ns, img, cfgName, cfgID string, labels map[string]string, environ map[string]string) swarm.ServiceSpec {
 	one := uint64(1)
 	delay := 2 * time.Second
-	var env []string
+	// Its records say who wrote them: the agent.
+	env := []string{"GAZR_DEPLOYER=" + AgentName}
 	if v := environ["GAZR_TEST_CLOCK"]; v != "" {
 		env = append(env, "GAZR_TEST_CLOCK="+v)
 	}
@@ -172,7 +192,8 @@ func sameAgent(cur, spec swarm.ServiceSpec) bool {
 	if a == nil || len(a.Configs) != 1 {
 		return false
 	}
-	return a.Image == b.Image && a.Configs[0].ConfigName == b.Configs[0].ConfigName && slices.Equal(a.Env, b.Env)
+	return a.Image == b.Image && a.Configs[0].ConfigName == b.Configs[0].ConfigName && slices.Equal(a.Env, b.Env) &&
+		len(cur.TaskTemplate.Networks) == len(spec.TaskTemplate.Networks)
 }
 
 // pruneAgentConfigs removes the agent's configs of ns but keep.

@@ -33,7 +33,7 @@ func Logs(ctx context.Context, api SwarmAPI, o LogsOptions, out io.Writer) error
 	if o.Service == AgentName {
 		res, err := api.ServiceInspect(ctx, AgentService(o.Namespace), client.ServiceInspectOptions{})
 		if err != nil {
-			return fmt.Errorf("no agent in %s: a deploy installs it when the env has a schedule ([[env.<name>.schedule]]): %w", o.Namespace, err)
+			return fmt.Errorf("no agent in %s: a deploy installs it when the env has a schedule ([[env.<name>.schedule]]) or experiments to run (every in [env.<name>.chaos]): %w", o.Namespace, err)
 		}
 		services = []swarm.Service{res.Service}
 	}
