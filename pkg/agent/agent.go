@@ -104,8 +104,8 @@ func Tick(ctx context.Context, o Options, sched *schedule.Schedule) error {
 	}
 	want := map[string]uint64{}
 	var notes []string
-	for _, name := range slices.Sorted(maps.Keys(slot.Entry.Replicas)) {
-		n := slot.Entry.Replicas[name]
+	for _, name := range slices.Sorted(maps.Keys(slot.Replicas)) {
+		n := slot.Replicas[name]
 		svc := find(services, ns+"_"+name)
 		switch {
 		case svc == nil:

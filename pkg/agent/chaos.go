@@ -45,7 +45,9 @@ func (x *experiments) tick(ctx context.Context) {
 			return
 		}
 	}
-	x.next = now.Add(c.Every)
+	// Every from the end of this one: experiments never run back to
+	// back, holding the env's lock.
+	defer func() { x.next = time.Now().Add(c.Every) }()
 	names := c.Experiments
 	if len(names) == 0 {
 		names = []string{"kill-task"}
@@ -71,6 +73,8 @@ func (x *experiments) tick(ctx context.Context) {
 		logf(x.o, "chaos: %s: %v", exp.Name, err)
 	case r.Held:
 		logf(x.o, "chaos: held: %s", r.Summary())
+	case r.Aborted:
+		logf(x.o, "chaos: aborted, nothing was hit: %s", strings.Join(r.Why, "; "))
 	default:
 		logf(x.o, "chaos: did not hold: %s", r.Summary())
 	}

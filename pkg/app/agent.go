@@ -48,6 +48,9 @@ func newCmdAgent(f *Factory) *cli.Command {
 			Hidden: true,
 			Flags:  []cli.Flag{&cli.StringFlag{Name: "config", Value: deploy.AgentConfigPath, Usage: "the agent's configuration `file`"}},
 			Action: func(ctx context.Context, cmd *cli.Command) error {
+				if cmd.Args().Len() > 0 {
+					return &UsageError{Err: fmt.Errorf("agent run takes no argument, got %q", cmd.Args().First())}
+				}
 				return runAgent(ctx, f, cmd.String("config"))
 			},
 		}},

@@ -55,6 +55,12 @@ func newCmdChaos(f *Factory) *cli.Command {
 		},
 		Action: func(ctx context.Context, cmd *cli.Command) error {
 			if cmd.Bool("list") {
+				if cmd.Args().Len() > 0 || cmd.String("service") != "" || cmd.String("node") != "" {
+					return &UsageError{Err: fmt.Errorf("--list lists the experiments: it takes no experiment, --service or --node")}
+				}
+				if cmd.Bool("json") {
+					return printJSON(opts.IO.Out, experimentList{FormatVersion: JSONFormatVersion, Experiments: chaos.Experiments})
+				}
 				return printExperiments(opts.IO)
 			}
 			exp, err := parseChaos(cmd)
@@ -179,4 +185,10 @@ func confirmChaos(opts *ChaosOptions, t *Target) error {
 		return fmt.Errorf("%s on %s cancelled: nothing was hit", opts.Experiment.Name, t.Env.Name)
 	}
 	return nil
+}
+
+// experimentList is what `gazr chaos --list --json` prints.
+type experimentList struct {
+	FormatVersion int                `json:"format_version"`
+	Experiments   []chaos.Experiment `json:"experiments"`
 }

@@ -100,7 +100,7 @@ func scaleHolds(env *config.Environment, scaled map[string]uint64, now time.Time
 			if !ok {
 				break
 			}
-			if n, named := next.Entry.Replicas[name]; named {
+			if n, named := next.Replicas[name]; named {
 				line = fmt.Sprintf("%s=%d holds until the schedule's next entry for it, at %s (%q: %s=%d)", name, scaled[name], when(next.Since), next.Entry.Cron, name, n)
 				break
 			}

@@ -23,10 +23,10 @@ func operations(ctx context.Context, api deploy.SwarmAPI, env *config.Environmen
 	if sched, err := schedule.Compile(env.Schedule); err == nil && len(sched.Entries) > 0 {
 		st := &deploy.ScheduleReport{}
 		if cur, ok := sched.Current(now); ok {
-			st.Current, st.Since = cur.Entry.Replicas, &cur.Since
+			st.Current, st.Since = cur.Replicas, &cur.Since
 		}
 		if next, ok := sched.Next(now); ok {
-			st.Next, st.At = next.Entry.Replicas, &next.Since
+			st.Next, st.At = next.Replicas, &next.Since
 		}
 		ops.Schedule = st
 	}

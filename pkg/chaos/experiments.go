@@ -16,11 +16,11 @@ import (
 
 // Experiment is one kind of fault.
 type Experiment struct {
-	Name string
+	Name string `json:"name"`
 	// Does says what it does, for `gazr chaos --list`.
-	Does string
+	Does string `json:"does"`
 	// Node: the fault hits a node (--node), not a task (--service).
-	Node bool
+	Node bool `json:"node"`
 }
 
 // Experiments are the faults gazr chaos injects.

@@ -45,8 +45,11 @@ type Probe struct {
 	phase  string
 	phases map[string]*samples
 	// lastFailed is when the last request that failed was sent;
-	// lastOK when the last one that succeeded was.
+	// lastOK when the last one that succeeded was; inflight the send
+	// times of the requests not answered yet.
 	lastFailed, lastOK time.Time
+	inflight           map[uint64]time.Time
+	seq                uint64
 	wg                 sync.WaitGroup
 	stop               context.CancelFunc
 	done               chan struct{}
@@ -68,7 +71,7 @@ func NewProbe(targets []Target, edges []string, rate int) *Probe {
 		client: &http.Client{Transport: tr, Timeout: ProbeTimeout,
 			// A redirect is the service's answer, not a failure.
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
-		phases: map[string]*samples{},
+		phases: map[string]*samples{}, inflight: map[uint64]time.Time{},
 	}
 }
 
@@ -134,6 +137,11 @@ func (p *Probe) Stop() {
 
 func (p *Probe) send(ctx context.Context, s *samples, t Target, edge string) {
 	start := time.Now()
+	p.mu.Lock()
+	p.seq++
+	id := p.seq
+	p.inflight[id] = start
+	p.mu.Unlock()
 	reason := ""
 	req, err := http.NewRequestWithContext(context.WithoutCancel(ctx), http.MethodGet, "http://"+edge+t.Path, nil)
 	if err == nil {
@@ -153,6 +161,7 @@ func (p *Probe) send(ctx context.Context, s *samples, t Target, edge string) {
 	took := time.Since(start)
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	delete(p.inflight, id)
 	s.requests++
 	s.latencies = append(s.latencies, took)
 	if reason != "" {
@@ -172,9 +181,11 @@ func later(a, b time.Time) time.Time {
 }
 
 // Answering says whether the services answer through the edge again:
-// requests sent in the last window succeeded and none failed (with no
-// target, there is nothing to wait for). Swarm counts a replacement task
-// as running before the edge sends it requests.
+// requests sent in the last window succeeded, none failed, and none sent
+// before it is still waiting for its answer (an edge that hangs: those
+// fail only at ProbeTimeout). With no target, there is nothing to wait
+// for. Swarm counts a replacement task as running before the edge sends
+// it requests.
 func (p *Probe) Answering(window time.Duration) bool {
 	if len(p.targets) == 0 || len(p.edges) == 0 {
 		return true
@@ -182,6 +193,11 @@ func (p *Probe) Answering(window time.Duration) bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	since := time.Now().Add(-window)
+	for _, sent := range p.inflight {
+		if sent.Before(since) {
+			return false
+		}
+	}
 	return p.lastOK.After(since) && p.lastFailed.Before(since)
 }
 

@@ -69,8 +69,11 @@ func TestProbe(t *testing.T) {
 	if !p.Answering(500 * time.Millisecond) {
 		t.Errorf("Answering = false while every request succeeds")
 	}
-	fail.Store(true)
+	// The phase changes before the server fails: a request sent in the
+	// baseline and answered after counts in the baseline.
 	p.Phase(PhaseDuring)
+	time.Sleep(50 * time.Millisecond)
+	fail.Store(true)
 	time.Sleep(500 * time.Millisecond)
 	if p.Answering(200 * time.Millisecond) {
 		t.Errorf("Answering = true while requests fail")
@@ -81,7 +84,7 @@ func TestProbe(t *testing.T) {
 	if before.Requests < 25 || before.Requests > 75 || before.Failed != 0 {
 		t.Errorf("before: %+v, want about 50 requests in 1s, none failed", before)
 	}
-	if during.Requests == 0 || during.Failed < during.Requests-2 {
+	if during.Requests == 0 || during.Failed < during.Requests-5 {
 		t.Errorf("during: %+v, want (almost) every request failed", during)
 	}
 	if len(during.Errors) == 0 || !strings.HasSuffix(during.Errors[0].Error, "answered 503") {
@@ -132,12 +135,12 @@ func TestJudge(t *testing.T) {
 			Errors: []ErrorCount{{Error: "web answered 503", Count: failed}}}, {Phase: PhaseAfter, Requests: 10}}
 	}
 	r := &Report{Phases: phases(0, 900), Recovered: true, RecoverySeconds: 5}
-	judge(r, hyp, "")
+	judge(r, hyp, "", true)
 	if !r.Held || len(r.Why) != 0 {
 		t.Errorf("within bounds: held=%v why=%v, want held", r.Held, r.Why)
 	}
 	r = &Report{Phases: phases(3, 2500), Recovered: false}
-	judge(r, hyp, "web runs 1 of 3")
+	judge(r, hyp, "web runs 1 of 3", true)
 	want := []string{"3 of 30 requests failed from the fault on, 0 allowed (web answered 503)", "p99 2.50s during the fault, above the bound 2.00s", "not recovered within 2m0s: web runs 1 of 3"}
 	if r.Held || strings.Join(r.Why, "|") != strings.Join(want, "|") {
 		t.Errorf("out of bounds: held=%v why=%q, want not held: %q", r.Held, r.Why, want)

@@ -128,9 +128,27 @@ func run(ctx context.Context, o Options, choice *Choice, r *Report) (hit bool, e
 	}
 	t0 := time.Now()
 	fault, err := inject(ctx, o, choice)
-	if err != nil {
+	var refused *RefusedError
+	switch {
+	case errors.As(err, &refused):
+		// Nothing was hit: the backend said so before acting.
+		return false, err
+	case err != nil && choice.Node != nil:
+		// The node may be out already (interrupted while its machine
+		// stopped, an answer lost): bring it back all the same.
+		r.Aborted = true
+		r.Restored, _ = restore(context.WithoutCancel(ctx), o, choice, false)
+		r.Phases = append(r.Phases, p.Stats(PhaseDuring))
+		msg := fmt.Sprintf("%s: %v; %s", c(choice), err, r.Restored)
+		r.Why = append(r.Why, msg)
+		fmt.Fprintf(o.Out, "node: %s\n", r.Restored)
+		return true, &InterruptedError{Msg: msg}
+	case err != nil:
 		return false, err
 	}
+	// The report names what was hit: kill-task may have skipped tasks on
+	// nodes the backend cannot reach.
+	r.Target = choice.Describe(choice.snap)
 	fmt.Fprintf(o.Out, "fault: %s\n", fault)
 	left, waitErr := awaitRecovery(ctx, o, choice, t0, p)
 	r.RecoverySeconds = time.Since(t0).Seconds()
@@ -140,7 +158,8 @@ func run(ctx context.Context, o Options, choice *Choice, r *Report) (hit bool, e
 	}
 	// The fault is undone whatever happened: an interruption does not
 	// leave a node stopped or drained.
-	r.Restored = restore(context.WithoutCancel(ctx), o, choice)
+	var restored bool
+	r.Restored, restored = restore(context.WithoutCancel(ctx), o, choice, ctx.Err() == nil)
 	if r.Restored != "" {
 		fmt.Fprintf(o.Out, "node: %s\n", r.Restored)
 	}
@@ -160,13 +179,16 @@ func run(ctx context.Context, o Options, choice *Choice, r *Report) (hit bool, e
 	p.Stop()
 	during, after := p.Stats(PhaseDuring), p.Stats(PhaseAfter)
 	r.Phases = append(r.Phases, during, after)
-	judge(r, hyp, left)
+	judge(r, hyp, left, restored)
 	if afterErr != nil {
 		r.Aborted = true
 		return true, &InterruptedError{Msg: "interrupted while measuring the steady state after recovery; " + r.Summary()}
 	}
 	return true, nil
 }
+
+// c names what a choice hits, for messages.
+func c(choice *Choice) string { return choice.Experiment.Name + " " + choice.Describe(choice.snap) }
 
 // steady says why a baseline does not hold, "" when it does.
 func steady(s PhaseStats, hyp config.Chaos) string {
@@ -179,8 +201,9 @@ func steady(s PhaseStats, hyp config.Chaos) string {
 	return ""
 }
 
-// judge sets r.Held and r.Why from the figures.
-func judge(r *Report, hyp config.Chaos, left string) {
+// judge sets r.Held and r.Why from the figures, and from whether the
+// node taken out came back (restored).
+func judge(r *Report, hyp config.Chaos, left string, restored bool) {
 	d, a := r.Phase(PhaseDuring), r.Phase(PhaseAfter)
 	if failed := d.Failed + a.Failed; failed > hyp.MaxFailed {
 		first := d
@@ -194,6 +217,9 @@ func judge(r *Report, hyp config.Chaos, left string) {
 	}
 	if !r.Recovered {
 		r.Why = append(r.Why, fmt.Sprintf("not recovered within %s: %s", hyp.MaxRecovery, left))
+	}
+	if !restored {
+		r.Why = append(r.Why, "the node taken out did not come back: "+r.Restored)
 	}
 	r.Held = len(r.Why) == 0
 }
@@ -301,35 +327,40 @@ func missing(s *Snapshot, c *Choice) string {
 	return strings.Join(out, ", ")
 }
 
-// restore brings a node taken out back, and says how it went; "" for a
-// task.
-func restore(ctx context.Context, o Options, c *Choice) string {
+// restore brings a node taken out back, and says how it went, and
+// whether it is back (true for a task: nothing to bring back). Without
+// wait (gazr was interrupted), it starts the node's machine and does not
+// wait for the node to be ready.
+func restore(ctx context.Context, o Options, c *Choice, wait bool) (string, bool) {
 	if c.Node == nil {
-		return ""
+		return "", true
 	}
 	name := NodeName(c.Node)
 	if c.Experiment.Name == "drain-node" {
 		if err := deploy.ActivateNode(ctx, o.API, c.Node.ID); err != nil {
-			return fmt.Sprintf("%s is still drained: %v; make it active with docker node update --availability active %s", name, err, name)
+			return fmt.Sprintf("%s is still drained: %v; make it active with docker node update --availability active %s", name, err, name), false
 		}
-		return name + " is active again"
+		return name + " is active again", true
 	}
 	if !o.Backend.Properties().StartNode {
-		return fmt.Sprintf("the %s backend cannot start nodes: bring %s back yourself", o.Backend.Name(), name)
+		return fmt.Sprintf("the %s backend cannot start nodes: bring %s back yourself", o.Backend.Name(), name), false
 	}
 	t0 := time.Now()
 	if err := o.Backend.StartNode(ctx, c.Node.ID); err != nil {
-		return fmt.Sprintf("%s could not be brought back: %v; start it yourself (gazr cluster status shows it)", name, err)
+		return fmt.Sprintf("%s could not be brought back: %v; start it yourself (gazr cluster status shows it)", name, err), false
+	}
+	if !wait {
+		return fmt.Sprintf("%s was started again; gazr cluster status shows when it is ready", name), false
 	}
 	wctx, cancel := context.WithTimeout(ctx, o.NodeWait)
 	defer cancel()
 	for {
 		res, err := o.API.NodeInspect(wctx, c.Node.ID, client.NodeInspectOptions{})
 		if err == nil && active(res.Node) {
-			return fmt.Sprintf("%s is back (ready %.1fs after it was started)", name, time.Since(t0).Seconds())
+			return fmt.Sprintf("%s is back (ready %.1fs after it was started)", name, time.Since(t0).Seconds()), true
 		}
 		if sleep(wctx, o.Poll) != nil {
-			return fmt.Sprintf("%s was started but is not ready after %s; see gazr cluster status", name, o.NodeWait)
+			return fmt.Sprintf("%s was started but is not ready after %s; see gazr cluster status", name, o.NodeWait), false
 		}
 	}
 }

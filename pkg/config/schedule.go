@@ -2,6 +2,9 @@ package config
 
 import (
 	"strings"
+	"time"
+
+	"github.com/robfig/cron/v3"
 )
 
 // ReplicaSchedule is one [[env.<name>.schedule]] entry: from each time
@@ -68,6 +71,15 @@ func (d *decoder) replicaScheduleEntry(key []string, i int, m map[string]any) (R
 			} else if p := cronProblem(fields); p != "" {
 				return s, d.errorf(key, "%s.cron %s: the %s", name, quote(c), p)
 			}
+			// What the agent reads it with must read it the same, and
+			// it must fire: 30 February never comes.
+			spec, err := cron.ParseStandard(c)
+			if err != nil {
+				return s, d.errorf(key, "%s.cron %s: %v (days of the week are 0-6, Sunday 0; ranges go up: 1-5)", name, quote(c), err)
+			}
+			if spec.Next(time.Now()).IsZero() {
+				return s, d.errorf(key, "%s.cron %s never fires (no such day)", name, quote(c))
+			}
 			s.Cron = c
 		case "tz":
 			tz, ok := m[k].(string)
@@ -87,7 +99,7 @@ func (d *decoder) replicaScheduleEntry(key []string, i int, m map[string]any) (R
 			for _, svc := range sortedKeys(table) {
 				n, ok := table[svc].(int64)
 				if !ok || n < 0 || n > 10000 {
-					return s, d.errorf(key, "%s.replicas.%s must be a whole number ≥ 0, not %s", name, svc, describe(table[svc]))
+					return s, d.errorf(key, "%s.replicas.%s must be a whole number from 0 to 10000, not %s", name, svc, describe(table[svc]))
 				}
 				s.Replicas[svc] = uint64(n)
 			}

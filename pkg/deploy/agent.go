@@ -3,6 +3,7 @@ package deploy
 import (
 	"context"
 	"crypto/sha256"
+	"debug/elf"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -99,7 +100,7 @@ func EnsureAgent(ctx context.Context, api SwarmAPI, ns string, o AgentOptions) e
 		fmt.Fprintf(o.Out, "agent: removed (the env has no schedule and no chaos every)\n")
 		return pruneAgentConfigs(ctx, api, ns, "")
 	}
-	img, err := agentImage(ctx, o)
+	img, err := agentImage(ctx, api, o)
 	if err != nil {
 		return fmt.Errorf("agent: %w", err)
 	}
@@ -214,15 +215,25 @@ func pruneAgentConfigs(ctx context.Context, api SwarmAPI, ns, keep string) error
 // agentImage is the agent's image: $GAZR_AGENT_IMAGE, else one built from
 // gazr's own executable (tagged with its hash, built once), pushed to the
 // registry when the swarm pulls from one.
-func agentImage(ctx context.Context, o AgentOptions) (string, error) {
+func agentImage(ctx context.Context, api SwarmAPI, o AgentOptions) (string, error) {
 	if img := os.Getenv(AgentImageEnv); img != "" {
 		return img, nil
 	}
 	if runtime.GOOS != "linux" {
 		return "", fmt.Errorf("the agent runs gazr in the cluster, and this gazr is built for %s: set %s to an image of a Linux gazr (docs/chaos.md)", runtime.GOOS, AgentImageEnv)
 	}
+	info, err := api.Info(ctx, client.InfoOptions{})
+	if err != nil {
+		return "", err
+	}
+	if arch := goArch(info.Info.Architecture); arch != runtime.GOARCH {
+		return "", fmt.Errorf("the agent runs this gazr in the cluster, built for %s, and the manager's engine is %s: set %s to an image of a gazr built for it (docs/chaos.md)", runtime.GOARCH, info.Info.Architecture, AgentImageEnv)
+	}
 	exe, err := os.Executable()
 	if err != nil {
+		return "", err
+	}
+	if err := static(exe); err != nil {
 		return "", err
 	}
 	data, err := os.ReadFile(exe)
@@ -270,4 +281,33 @@ func agentImage(ctx context.Context, o AgentOptions) (string, error) {
 		return "", fmt.Errorf("push its image: %w", err)
 	}
 	return ref, nil
+}
+
+// goArch is GOARCH for an engine's architecture (uname's: x86_64).
+func goArch(a string) string {
+	switch a {
+	case "x86_64":
+		return "amd64"
+	case "aarch64":
+		return "arm64"
+	case "armv7l":
+		return "arm"
+	}
+	return a
+}
+
+// static fails when exe needs a dynamic loader (gazr built with cgo): the
+// agent's image holds the executable alone.
+func static(exe string) error {
+	f, err := elf.Open(exe)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", exe, err)
+	}
+	defer f.Close()
+	for _, p := range f.Progs {
+		if p.Type == elf.PT_INTERP {
+			return fmt.Errorf("this gazr (%s) is dynamically linked (built with cgo), and the agent's image holds it alone: build it with CGO_ENABLED=0, or set %s (docs/chaos.md)", exe, AgentImageEnv)
+		}
+	}
+	return nil
 }

@@ -52,7 +52,7 @@ func AddRecord(ctx context.Context, api client.ConfigAPIClient, r Record) error 
 		Annotations: swarm.Annotations{
 			Name: configName("gazr-history", r.Namespace, fmt.Sprintf(".%d", r.At.UnixNano())),
 			Labels: map[string]string{
-				LabelHistory: r.Namespace, "io.gazr.version": r.Version, "io.gazr.result": r.Result,
+				LabelHistory: r.Namespace, "io.gazr.version": r.Version, "io.gazr.result": r.Result, "io.gazr.kind": r.Kind,
 				"io.gazr.at": strconv.FormatInt(r.At.UnixNano(), 10),
 			},
 		},
@@ -97,8 +97,20 @@ func trimHistory(ctx context.Context, api client.ConfigAPIClient, namespace stri
 	if err != nil || len(configs) <= HistoryLimit {
 		return err
 	}
+	// The newest record of the agent's schedule changes stays, however
+	// old: it says which entry the agent applied last, and without it the
+	// agent would apply the entry in force once more.
+	keep := ""
+	for _, c := range configs {
+		if c.Spec.Labels["io.gazr.kind"] == "schedule" {
+			keep = c.ID
+			break
+		}
+	}
 	for _, c := range configs[HistoryLimit:] {
-		_, _ = api.ConfigRemove(ctx, c.ID, client.ConfigRemoveOptions{})
+		if c.ID != keep {
+			_, _ = api.ConfigRemove(ctx, c.ID, client.ConfigRemoveOptions{})
+		}
 	}
 	return nil
 }

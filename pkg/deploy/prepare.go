@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/compose-spec/compose-go/v2/types"
@@ -59,6 +60,17 @@ func convertStack(p *types.Project, o Options, refs map[string]string, version s
 	sched, err := schedule.Compile(o.Env.Schedule)
 	if err != nil {
 		return nil, fmt.Errorf("env %s: %w", o.Env.Name, err)
+	}
+	// Every entry's services, not only those of the entry in force: a
+	// deploy does not fail at 07:00 on a name that was wrong all along.
+	for i, e := range o.Env.Schedule {
+		for _, svc := range slices.Sorted(maps.Keys(e.Replicas)) {
+			if _, ok := p.Services[svc]; !ok {
+				key := "env." + o.Env.Name + ".schedule"
+				return nil, &config.Error{Path: o.Config.Path, Pos: o.Config.Pos[key],
+					Msg: fmt.Sprintf("%s[%d].replicas names %q, which is no service of the compose file (services: %s)", key, i, svc, strings.Join(p.ServiceNames(), ", "))}
+			}
+		}
 	}
 	st, err := convert.Convert(p, convert.Options{
 		Project: o.Config.Name, Env: o.Env.Name, Version: version, Images: refs,

@@ -52,10 +52,13 @@ func Compile(list []config.ReplicaSchedule) (*Schedule, error) {
 	return s, nil
 }
 
-// Slot is an entry in force from Since.
+// Slot is an entry in force from Since. Replicas are its, merged with
+// those of the entries that fire at the same instant (the later in the
+// list wins for a service two of them name).
 type Slot struct {
-	Entry *Entry
-	Since time.Time
+	Entry    *Entry
+	Since    time.Time
+	Replicas map[string]uint64
 }
 
 // lookBack are the windows searched for an entry's last firing, shortest
@@ -80,45 +83,73 @@ func (e *Entry) prev(t time.Time) time.Time {
 	return time.Time{}
 }
 
-// Current is the entry in force at t: the one that fired last, at or
-// before t (ties: the later in the list); ok false when none has fired
-// in the past year.
-func (s *Schedule) Current(t time.Time) (Slot, bool) {
-	var cur Slot
+// slot is the slot of the entries that fire at at (when(e) gives each
+// entry's firing time), the later in the list taking its Entry.
+func (s *Schedule) slot(at time.Time, when func(*Entry) time.Time) Slot {
+	sl := Slot{Since: at, Replicas: map[string]uint64{}}
 	for i := range s.Entries {
-		if at := s.Entries[i].prev(t); !at.IsZero() && !at.Before(cur.Since) {
-			cur = Slot{Entry: &s.Entries[i], Since: at}
+		if e := &s.Entries[i]; when(e).Equal(at) {
+			sl.Entry = e
+			maps.Copy(sl.Replicas, e.Replicas)
 		}
 	}
-	return cur, cur.Entry != nil
+	return sl
 }
 
-// Next is the next entry to fire after t, and when (ties: the later in
-// the list, which is then the one in force).
-func (s *Schedule) Next(t time.Time) (Slot, bool) {
-	var next Slot
+// Current is the slot in force at t: the entries that fired last, at or
+// before t; ok false when none has fired in the past year.
+func (s *Schedule) Current(t time.Time) (Slot, bool) {
+	prev := map[*Entry]time.Time{}
+	var latest time.Time
 	for i := range s.Entries {
-		at := s.Entries[i].spec.Next(t.In(s.Entries[i].loc))
+		e := &s.Entries[i]
+		if prev[e] = e.prev(t); prev[e].After(latest) {
+			latest = prev[e]
+		}
+	}
+	if latest.IsZero() {
+		return Slot{}, false
+	}
+	return s.slot(latest, func(e *Entry) time.Time { return prev[e] }), true
+}
+
+// Next is the next slot after t, and when.
+func (s *Schedule) Next(t time.Time) (Slot, bool) {
+	next := map[*Entry]time.Time{}
+	var first time.Time
+	for i := range s.Entries {
+		e := &s.Entries[i]
+		if next[e] = e.spec.Next(t.In(e.loc)); !next[e].IsZero() && (first.IsZero() || next[e].Before(first)) {
+			first = next[e]
+		}
+	}
+	if first.IsZero() {
+		return Slot{}, false
+	}
+	return s.slot(first, func(e *Entry) time.Time { return next[e] }), true
+}
+
+// Replicas are the replicas a deploy applies at t: the env's replicas
+// table (base), and over it, for each service a schedule entry names,
+// the count of the entry naming it that fired last: what the agent
+// applied, entry after entry.
+func (s *Schedule) Replicas(base map[string]uint64, t time.Time) map[string]uint64 {
+	out := maps.Clone(base)
+	since := map[string]time.Time{}
+	for i := range s.Entries {
+		e := &s.Entries[i]
+		at := e.prev(t)
 		if at.IsZero() {
 			continue
 		}
-		if next.Entry == nil || !at.After(next.Since) {
-			next = Slot{Entry: &s.Entries[i], Since: at}
+		for svc, n := range e.Replicas {
+			if !at.Before(since[svc]) {
+				if out == nil {
+					out = map[string]uint64{}
+				}
+				out[svc], since[svc] = n, at
+			}
 		}
-	}
-	return next, next.Entry != nil
-}
-
-// Replicas are the replicas the env's config gives (base, from its
-// replicas table) with the entry in force at t over them: what a deploy
-// applies.
-func (s *Schedule) Replicas(base map[string]uint64, t time.Time) map[string]uint64 {
-	out := maps.Clone(base)
-	if slot, ok := s.Current(t); ok {
-		if out == nil {
-			out = map[string]uint64{}
-		}
-		maps.Copy(out, slot.Entry.Replicas)
 	}
 	return out
 }
@@ -129,7 +160,7 @@ func (sl Slot) Describe() string {
 	if tz == "" {
 		tz = "UTC"
 	}
-	return fmt.Sprintf("%q (%s) → %s", sl.Entry.Cron, tz, FormatReplicas(sl.Entry.Replicas))
+	return fmt.Sprintf("%q (%s) → %s", sl.Entry.Cron, tz, FormatReplicas(sl.Replicas))
 }
 
 // FormatReplicas writes replicas as web=25 worker=3, sorted.
