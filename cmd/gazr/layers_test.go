@@ -23,7 +23,7 @@ var layers = map[string]int{
 	"pkg/config": 1, "pkg/compose": 1, "pkg/deploy/aws/awsmem": 1, "pkg/deploy/deploytest/testapp/writeapp": 1,
 	"pkg/image": 1,
 	// 2: what those files describe.
-	"pkg/taskfile": 2, "pkg/deploy/convert": 2, "pkg/scaffold": 2,
+	"pkg/taskfile": 2, "pkg/deploy/convert": 2, "pkg/scaffold": 2, "pkg/schedule": 2,
 	// the AWS and PVE beds: fakes in front of a real swarm, and their envs.
 	"pkg/deploy/deploytest/awsbed": 2, "pkg/deploy/deploytest/pvebed": 2,
 	// 3, 4: conventions, then plans.
@@ -35,11 +35,14 @@ var layers = map[string]int{
 	"pkg/sidecar": 6, "pkg/doctor": 6,
 	// 7: the work: running plans, onboarding, deploying.
 	"pkg/runner": 7, "pkg/onboard": 7, "pkg/deploy": 7,
-	// 8: backends and their conformance suite.
+	// 8: backends and their conformance suite; chaos experiments.
 	"pkg/deploy/local": 8, "pkg/deploy/aws": 8, "pkg/deploy/proxmox": 8, "pkg/deploy/deploytest": 8,
-	// 9, 10: the command line, and main.
-	"pkg/app":  9,
-	"cmd/gazr": 10,
+	"pkg/chaos": 8,
+	// 9: the agent in the cluster (schedules, experiments on the local backend).
+	"pkg/agent": 9,
+	// 10, 11: the command line, and main.
+	"pkg/app":  10,
+	"cmd/gazr": 11,
 }
 
 // TestLayers checks every import between gazr's own packages goes down a
