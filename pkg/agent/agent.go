@@ -138,10 +138,10 @@ func Tick(ctx context.Context, o Options, sched *schedule.Schedule) error {
 		}
 	}
 	if len(notes) > 0 {
-		msg += "; " + joinNotes(notes)
+		msg += "; " + strings.Join(notes, "; ")
 	}
 	since := slot.Since.UTC()
-	rec := deploy.Record{Namespace: ns, Kind: KindSchedule, Version: deploy.VersionOf(services), By: "gazr-agent@" + hostname(),
+	rec := deploy.Record{Namespace: ns, Kind: KindSchedule, Version: deploy.VersionOf(services), By: deploy.Whoami(),
 		At: start.UTC(), Duration: time.Since(start).Round(time.Millisecond).String(), Result: result,
 		Message: fmt.Sprintf("%s since %s: %s", slot.Describe(), since.Format(time.RFC3339), msg), Slot: &since}
 	if err := deploy.AddRecord(context.WithoutCancel(ctx), o.API, rec); err != nil {
@@ -186,9 +186,3 @@ func plural(n int) string {
 	return "ies"
 }
 
-func joinNotes(notes []string) string { return strings.Join(notes, "; ") }
-
-func hostname() string {
-	h, _ := os.Hostname()
-	return h
-}

@@ -41,7 +41,7 @@ func operations(ctx context.Context, api deploy.SwarmAPI, env *config.Environmen
 		return ops
 	}
 	for _, r := range history {
-		e := deploy.NewHistoryReport("", "", []deploy.Record{r}).Records[0]
+		e := r.Entry()
 		switch {
 		case r.Kind == agent.KindSchedule && ops.Agent != nil && ops.Agent.Last == nil:
 			ops.Agent.Last = &e

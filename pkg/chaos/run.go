@@ -1,6 +1,7 @@
 package chaos
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -59,7 +60,7 @@ func (e *InterruptedError) ReportOnInterrupt() bool { return true }
 // not run (a guardrail's *RefusedError, an unreachable API, an
 // interruption), not that the hypothesis failed: see Report.Held.
 func Run(ctx context.Context, o Options) (*Report, error) {
-	o.Poll, o.NodeWait = cmpOr(o.Poll, 500*time.Millisecond), cmpOr(o.NodeWait, 5*time.Minute)
+	o.Poll, o.NodeWait = cmp.Or(o.Poll, 500*time.Millisecond), cmp.Or(o.NodeWait, 5*time.Minute)
 	hyp := o.Env.Chaos
 	if !hyp.Enabled {
 		return nil, refuse("env %s forbids chaos experiments (enabled = false in [env.%s.chaos])", o.Env.Name, o.Env.Name)
@@ -115,7 +116,7 @@ func run(ctx context.Context, o Options, choice *Choice, r *Report) (hit bool, e
 	}
 	fmt.Fprintf(o.Out, "baseline: probing %d service(s) through %d edge(s) at %d req/s for %s\n", len(r.Probed), len(r.Edges), hyp.Rate, hyp.Baseline)
 	p.Start(PhaseBefore)
-	if err := sleep(ctx, hyp.Baseline); err != nil {
+	if err := deploy.Sleep(ctx, hyp.Baseline); err != nil {
 		return false, err
 	}
 	p.Phase(PhaseDuring)
@@ -139,7 +140,7 @@ func run(ctx context.Context, o Options, choice *Choice, r *Report) (hit bool, e
 		r.Aborted = true
 		r.Restored, _ = restore(context.WithoutCancel(ctx), o, choice, false)
 		r.Phases = append(r.Phases, p.Stats(PhaseDuring))
-		msg := fmt.Sprintf("%s: %v; %s", c(choice), err, r.Restored)
+		msg := fmt.Sprintf("%s: %v; %s", what(choice), err, r.Restored)
 		r.Why = append(r.Why, msg)
 		fmt.Fprintf(o.Out, "node: %s\n", r.Restored)
 		return true, &InterruptedError{Msg: msg}
@@ -175,7 +176,7 @@ func run(ctx context.Context, o Options, choice *Choice, r *Report) (hit bool, e
 	}
 	p.Phase(PhaseAfter)
 	fmt.Fprintf(o.Out, "after: probing for %s\n", hyp.Baseline)
-	afterErr := sleep(ctx, hyp.Baseline)
+	afterErr := deploy.Sleep(ctx, hyp.Baseline)
 	p.Stop()
 	during, after := p.Stats(PhaseDuring), p.Stats(PhaseAfter)
 	r.Phases = append(r.Phases, during, after)
@@ -187,8 +188,8 @@ func run(ctx context.Context, o Options, choice *Choice, r *Report) (hit bool, e
 	return true, nil
 }
 
-// c names what a choice hits, for messages.
-func c(choice *Choice) string { return choice.Experiment.Name + " " + choice.Describe(choice.snap) }
+// what names what a choice hits, for messages.
+func what(choice *Choice) string { return choice.Experiment.Name + " " + choice.Describe(choice.snap) }
 
 // steady says why a baseline does not hold, "" when it does.
 func steady(s PhaseStats, hyp config.Chaos) string {
@@ -297,7 +298,7 @@ func awaitRecovery(ctx context.Context, o Options, c *Choice, t0 time.Time, p *P
 		if time.Now().After(deadline) {
 			return left, nil
 		}
-		if err := sleep(ctx, o.Poll); err != nil {
+		if err := deploy.Sleep(ctx, o.Poll); err != nil {
 			return left, err
 		}
 	}
@@ -359,7 +360,7 @@ func restore(ctx context.Context, o Options, c *Choice, wait bool) (string, bool
 		if err == nil && active(res.Node) {
 			return fmt.Sprintf("%s is back (ready %.1fs after it was started)", name, time.Since(t0).Seconds()), true
 		}
-		if sleep(wctx, o.Poll) != nil {
+		if deploy.Sleep(wctx, o.Poll) != nil {
 			return fmt.Sprintf("%s was started but is not ready after %s; see gazr cluster status", name, o.NodeWait), false
 		}
 	}
@@ -423,24 +424,6 @@ func Edges(nodes []swarm.Node, port int) []string {
 	}
 	slices.Sort(out)
 	return out
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
-
-func cmpOr(d, def time.Duration) time.Duration {
-	if d <= 0 {
-		return def
-	}
-	return d
 }
 
 func shortID(id string) string { return id[:min(len(id), 12)] }

@@ -137,20 +137,9 @@ func (d *decoder) tags(key []string, v any) (map[string]string, error) {
 
 // schedule is a list of { cron = "0 7 * * 1-5", workers = 25, tz = "…" }.
 func (d *decoder) schedule(key []string, v any) ([]Schedule, error) {
-	var list []map[string]any
-	switch v := v.(type) {
-	case []map[string]any:
-		list = v
-	case []any:
-		for _, e := range v {
-			m, ok := e.(map[string]any)
-			if !ok {
-				return nil, d.errorf(key, "%s must be a list of { cron = \"0 7 * * 1-5\", workers = 25 }, not a list of %s", strings.Join(key, "."), tomlType(e))
-			}
-			list = append(list, m)
-		}
-	default:
-		return nil, d.errorf(key, "%s must be a list of { cron = \"0 7 * * 1-5\", workers = 25 }, not %s", strings.Join(key, "."), tomlType(v))
+	list, err := d.tableList(key, v, `a list of { cron = "0 7 * * 1-5", workers = 25 }`)
+	if err != nil {
+		return nil, err
 	}
 	out := make([]Schedule, 0, len(list))
 	for i, m := range list {
@@ -171,15 +160,9 @@ func (d *decoder) scheduleEntry(key []string, i int, m map[string]any) (Schedule
 	for _, k := range sortedKeys(m) {
 		switch k {
 		case "cron":
-			c, ok := m[k].(string)
-			if fields := strings.Fields(c); !ok || len(fields) != 5 || !allMatch(cronRE, fields) {
-				got := describe(m[k])
-				if ok {
-					got = quote(c)
-				}
-				return s, d.errorf(key, "%s.cron must be a five-field cron expression (\"0 7 * * 1-5\"), not %s", name, got)
-			} else if p := cronProblem(fields); p != "" {
-				return s, d.errorf(key, "%s.cron %s: the %s", name, quote(c), p)
+			c, err := d.cron(key, name, m[k])
+			if err != nil {
+				return s, err
 			}
 			s.Cron = c
 		case "workers":
@@ -189,12 +172,9 @@ func (d *decoder) scheduleEntry(key []string, i int, m map[string]any) (Schedule
 			}
 			s.Workers = uint64(n)
 		case "tz":
-			tz, ok := m[k].(string)
-			if !ok || strings.TrimSpace(tz) == "" {
-				return s, d.errorf(key, "%s.tz must be a time zone (\"Europe/Paris\"), not %s", name, describe(m[k]))
-			}
-			if p := timeZoneProblem(tz); p != "" {
-				return s, d.errorf(key, "%s.tz %q %s", name, tz, p)
+			tz, err := d.tz(key, name, m[k])
+			if err != nil {
+				return s, err
 			}
 			s.TZ = tz
 		default:
@@ -208,6 +188,55 @@ func (d *decoder) scheduleEntry(key []string, i int, m map[string]any) (Schedule
 		return s, d.errorf(key, "%s has no workers: how many from then on?", name)
 	}
 	return s, nil
+}
+
+// tableList is a TOML array of tables (or inline tables) at key; shape
+// says what it must be, for the error.
+func (d *decoder) tableList(key []string, v any, shape string) ([]map[string]any, error) {
+	name := strings.Join(key, ".")
+	switch v := v.(type) {
+	case []map[string]any:
+		return v, nil
+	case []any:
+		list := make([]map[string]any, 0, len(v))
+		for _, e := range v {
+			m, ok := e.(map[string]any)
+			if !ok {
+				return nil, d.errorf(key, "%s must be %s, not a list of %s", name, shape, tomlType(e))
+			}
+			list = append(list, m)
+		}
+		return list, nil
+	}
+	return nil, d.errorf(key, "%s must be %s, not %s", name, shape, tomlType(v))
+}
+
+// cron is the cron of entry name of a schedule list at key: five fields
+// in the ranges cron and Auto Scaling share.
+func (d *decoder) cron(key []string, name string, v any) (string, error) {
+	c, ok := v.(string)
+	if fields := strings.Fields(c); !ok || len(fields) != 5 || !allMatch(cronRE, fields) {
+		got := describe(v)
+		if ok {
+			got = quote(c)
+		}
+		return "", d.errorf(key, "%s.cron must be a five-field cron expression (\"0 7 * * 1-5\"), not %s", name, got)
+	} else if p := cronProblem(fields); p != "" {
+		return "", d.errorf(key, "%s.cron %s: the %s", name, quote(c), p)
+	}
+	return c, nil
+}
+
+// tz is the time zone of entry name of a schedule list at key.
+func (d *decoder) tz(key []string, name string, v any) (string, error) {
+	tz, ok := v.(string)
+	if !ok || strings.TrimSpace(tz) == "" {
+		return "", d.errorf(key, "%s.tz must be a time zone (\"Europe/Paris\"), not %s", name, describe(v))
+	}
+	if p := timeZoneProblem(tz); p != "" {
+		return "", d.errorf(key, "%s.tz %q %s", name, tz, p)
+	}
+	return tz, nil
 }
 
 func allMatch(re *regexp.Regexp, list []string) bool {

@@ -24,22 +24,10 @@ var replicaScheduleKeys = []string{"cron", "tz", "replicas"}
 
 // replicaSchedule reads [[env.<name>.schedule]], an array of tables.
 func (d *decoder) replicaSchedule(key []string, v any) ([]ReplicaSchedule, error) {
-	const want = "an array of tables ([[%s]] with cron = \"0 7 * * 1-5\" and replicas = { web = 25 })"
 	name := strings.Join(key, ".")
-	var list []map[string]any
-	switch v := v.(type) {
-	case []map[string]any:
-		list = v
-	case []any:
-		for _, e := range v {
-			m, ok := e.(map[string]any)
-			if !ok {
-				return nil, d.errorf(key, "%s must be "+want+", not a list of %s", name, name, tomlType(e))
-			}
-			list = append(list, m)
-		}
-	default:
-		return nil, d.errorf(key, "%s must be "+want+", not %s", name, name, tomlType(v))
+	list, err := d.tableList(key, v, "an array of tables ([["+name+`]] with cron = "0 7 * * 1-5" and replicas = { web = 25 })`)
+	if err != nil {
+		return nil, err
 	}
 	out := make([]ReplicaSchedule, 0, len(list))
 	for i, m := range list {
@@ -61,15 +49,9 @@ func (d *decoder) replicaScheduleEntry(key []string, i int, m map[string]any) (R
 	for _, k := range sortedKeys(m) {
 		switch k {
 		case "cron":
-			c, ok := m[k].(string)
-			if fields := strings.Fields(c); !ok || len(fields) != 5 || !allMatch(cronRE, fields) {
-				got := describe(m[k])
-				if ok {
-					got = quote(c)
-				}
-				return s, d.errorf(key, "%s.cron must be a five-field cron expression (\"0 7 * * 1-5\"), not %s", name, got)
-			} else if p := cronProblem(fields); p != "" {
-				return s, d.errorf(key, "%s.cron %s: the %s", name, quote(c), p)
+			c, err := d.cron(key, name, m[k])
+			if err != nil {
+				return s, err
 			}
 			// What the agent reads it with must read it the same, and
 			// it must fire: 30 February never comes.
@@ -82,12 +64,9 @@ func (d *decoder) replicaScheduleEntry(key []string, i int, m map[string]any) (R
 			}
 			s.Cron = c
 		case "tz":
-			tz, ok := m[k].(string)
-			if !ok || strings.TrimSpace(tz) == "" {
-				return s, d.errorf(key, "%s.tz must be a time zone (\"Europe/Paris\"), not %s", name, describe(m[k]))
-			}
-			if p := timeZoneProblem(tz); p != "" {
-				return s, d.errorf(key, "%s.tz %q %s", name, tz, p)
+			tz, err := d.tz(key, name, m[k])
+			if err != nil {
+				return s, err
 			}
 			s.TZ = tz
 		case "replicas":

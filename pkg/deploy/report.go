@@ -97,10 +97,15 @@ type HistoryEntry struct {
 func NewHistoryReport(env, ns string, records []Record) HistoryReport {
 	r := HistoryReport{Env: env, Namespace: ns, Records: make([]HistoryEntry, 0, len(records))}
 	for _, rec := range records {
-		r.Records = append(r.Records, HistoryEntry{Kind: rec.Kind, Version: rec.Version, Previous: rec.Previous,
-			By: rec.By, At: rec.At, Duration: rec.Duration, Result: rec.Result, Message: rec.Message})
+		r.Records = append(r.Records, rec.Entry())
 	}
 	return r
+}
+
+// Entry is the record as the history shows it.
+func (rec Record) Entry() HistoryEntry {
+	return HistoryEntry{Kind: rec.Kind, Version: rec.Version, Previous: rec.Previous,
+		By: rec.By, At: rec.At, Duration: rec.Duration, Result: rec.Result, Message: rec.Message}
 }
 
 // ClusterStatus is what `gazr cluster status --json` prints.

@@ -163,7 +163,7 @@ func waitDrained(ctx context.Context, api NodesAPI, ids []string, log io.Writer,
 			fmt.Fprintf(log, "waiting for the tasks of %d drained node(s) to run elsewhere (%s)\n", len(ids), left)
 			last = left
 		}
-		if err := sleep(ctx, poll); err != nil {
+		if err := Sleep(ctx, poll); err != nil {
 			return fmt.Errorf("drain %s: %s: %w", strings.Join(ids, ", "), left, err)
 		}
 	}
@@ -222,7 +222,7 @@ func removeWhenDown(ctx context.Context, api client.NodeAPIClient, id string, lo
 			fmt.Fprintf(log, "waiting for node %s (%s) to be down\n", res.Node.Description.Hostname, id)
 			said = true
 		}
-		if err := sleep(ctx, poll); err != nil {
+		if err := Sleep(ctx, poll); err != nil {
 			return fmt.Errorf("node %s is still %s: %w", id, res.Node.Status.State, err)
 		}
 	}
@@ -254,13 +254,14 @@ func WaitWorkers(ctx context.Context, api client.NodeAPIClient, n int, log io.Wr
 			fmt.Fprintf(log, "waiting for %d workers to join (%d/%d ready)\n", n, ready, n)
 			last = ready
 		}
-		if err := sleep(ctx, poll); err != nil {
+		if err := Sleep(ctx, poll); err != nil {
 			return fmt.Errorf("%d of %d workers ready: %w", ready, n, err)
 		}
 	}
 }
 
-func sleep(ctx context.Context, d time.Duration) error {
+// Sleep waits d, or until ctx ends (its error).
+func Sleep(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {

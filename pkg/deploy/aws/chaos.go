@@ -87,7 +87,7 @@ func (b *Backend) StartNode(ctx context.Context, id string) error {
 		case deploy.MachineGone:
 			return fmt.Errorf("env %s: instance %s is terminated and cannot start again: %w", b.env.Name, n.Instance, deploy.ErrNotFound)
 		}
-		if err := sleep(ctx, b.poll); err != nil {
+		if err := deploy.Sleep(ctx, b.poll); err != nil {
 			return fmt.Errorf("env %s: instance %s is still %s: %w", b.env.Name, n.Instance, n.Machine, err)
 		}
 		cl, err := b.describe(ctx)

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/gazr-io/gazr/pkg/deploy"
 	"github.com/gazr-io/gazr/pkg/deploy/aws/awsproto"
@@ -87,17 +86,6 @@ func scheduleInForce(want []awsproto.ScheduledAction, have []awsproto.ScheduledA
 		diff = append(diff, name+" not in the config")
 	}
 	return len(diff) == 0, strings.Join(diff, ", ")
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 // Up implements deploy.Backend: the aws backend adopts a cluster that
