@@ -185,4 +185,3 @@ func plural(n int) string {
 	}
 	return "ies"
 }
-

@@ -3,6 +3,7 @@ package aws
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"os"
 	"os/exec"
@@ -74,6 +75,14 @@ func TestWireErrors(t *testing.T) {
 				// Both groups are described side by side: 4 attempts each.
 				if n, refused := w.calls("DescribeAutoScalingGroups", "Throttling"); n != 8 || refused != 8 {
 					t.Errorf("%d DescribeAutoScalingGroups, %d throttled; want 8, 8", n, refused)
+				}
+				// The fake reads which attempt each was from the SDK.
+				attempts := map[int]int{}
+				for _, c := range w.fake.Calls() {
+					attempts[c.Attempt]++
+				}
+				if want := map[int]int{1: 2, 2: 2, 3: 2, 4: 2}; !maps.Equal(attempts, want) {
+					t.Errorf("attempts %v, want %v", attempts, want)
 				}
 			}},
 		{"silent", func(t *testing.T, w *wire) {

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -38,6 +39,10 @@ type Call struct {
 	Code   string
 	// Fault is the injected fault's kind that answered, if any.
 	Fault FaultKind
+	// Attempt is the SDK's count of this call's attempts, from its
+	// amz-sdk-request header ("attempt=2; max=4"): 2 and more are
+	// retries. 0 when the client did not say.
+	Attempt int
 }
 
 // Calls returns the requests answered so far, oldest first.
@@ -77,7 +82,7 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	q.body = body
 	q.service, q.op, q.form = classify(r, body)
-	call := Call{Time: f.now(), Service: q.service, Op: q.op}
+	call := Call{Time: f.now(), Service: q.service, Op: q.op, Attempt: attempt(r.Header.Get("amz-sdk-request"))}
 	// A call is recorded before its answer is written: a client that has
 	// its answer finds it in Calls.
 	record := func() {
@@ -117,6 +122,17 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	call.Status = http.StatusOK
 	record()
 	writeResult(w, q, out)
+}
+
+// attempt reads the attempt number of an amz-sdk-request header.
+func attempt(h string) int {
+	for part := range strings.SplitSeq(h, ";") {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(part), "attempt="); ok {
+			n, _ := strconv.Atoi(v)
+			return n
+		}
+	}
+	return 0
 }
 
 // classify guesses the service from the request itself (used when the
