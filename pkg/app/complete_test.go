@@ -85,10 +85,7 @@ func TestComplete(t *testing.T) {
 // TestBashCompletion loads the bash script in bash and completes as a
 // user pressing TAB would.
 func TestBashCompletion(t *testing.T) {
-	bash, err := exec.LookPath("bash")
-	if err != nil {
-		t.Skip("no bash")
-	}
+	bash := needShell(t, "bash")
 	dir, env := completionEnv(t)
 	tests := []struct {
 		line  string
@@ -127,6 +124,21 @@ printf '%s\n' "${COMPREPLY[@]}"`
 	}
 }
 
+// needShell finds shell on PATH. Without it the test skips, except in CI
+// (CI set), whose machines install bash, zsh and fish (.ci/engine): there
+// a missing shell fails, so a completion script is never left untested.
+func needShell(t *testing.T, shell string) string {
+	t.Helper()
+	path, err := exec.LookPath(shell)
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("no %s on PATH, and CI is set: .ci/engine installs it", shell)
+		}
+		t.Skipf("no %s on PATH", shell)
+	}
+	return path
+}
+
 // completionEnv writes completionProject and a "gazr" on PATH that is
 // this test binary; it returns the project and the environment to run a
 // shell in.
@@ -148,10 +160,7 @@ func completionEnv(t *testing.T) (string, []string) {
 // TestFishCompletion loads the fish script in fish and asks fish to
 // complete lines.
 func TestFishCompletion(t *testing.T) {
-	fish, err := exec.LookPath("fish")
-	if err != nil {
-		t.Skip("no fish")
-	}
+	fish := needShell(t, "fish")
 	dir, env := completionEnv(t)
 	tests := []struct {
 		line string
@@ -177,10 +186,7 @@ func TestFishCompletion(t *testing.T) {
 // TestZshCompletion runs the zsh script's function with the completion
 // system's builtins stubbed: compadd prints what it is given.
 func TestZshCompletion(t *testing.T) {
-	zsh, err := exec.LookPath("zsh")
-	if err != nil {
-		t.Skip("no zsh")
-	}
+	zsh := needShell(t, "zsh")
 	dir, env := completionEnv(t)
 	tests := []struct {
 		words string // zsh's words, the last completed
