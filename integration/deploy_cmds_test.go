@@ -45,6 +45,7 @@ func deployCmds() map[string]func(ts *testscript.TestScript, neg bool, args []st
 		"replicas":    cmdReplicas,
 		"killtask":    cmdKillTask,
 		"waithistory": cmdWaitHistory,
+		"engineproxy": cmdEngineProxy,
 	}
 }
 

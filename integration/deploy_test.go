@@ -260,6 +260,7 @@ func deploySetup(env *testscript.Env) error {
 	projects.all = append(projects.all, st)
 	projects.Unlock()
 	env.Values[stateKey{}] = st
+	env.Values[engineProxyKey{}] = new(*engineProxy)
 	start := time.Now()
 	env.Defer(func() {
 		env.T().Log(fmt.Sprintf("%s: script ran %s; its clean-up goes on in the background", project, time.Since(start).Round(time.Millisecond)))
