@@ -19,7 +19,7 @@ import (
 	"github.com/gazr-io/gazr/pkg/sidecar"
 )
 
-// exitCase is one way to end gazr: the README row it proves (its code,
+// exitCase is one way to end gazr: the docs/commands.md row it proves (its code,
 // or "N" for a step's own code) and what it does, as gazr does it.
 type exitCase struct {
 	row, name string
@@ -87,8 +87,8 @@ var exitCases = []exitCase{
 
 // TestExitCodes drives gazr through Run (or, where reaching the failure
 // takes an engine, the real function that fails) and exitCode, one case
-// per way of failing, and checks that every row of README.md's exit-code
-// table has a case.
+// per way of failing, and checks that every row of docs/commands.md's
+// exit-code table has a case.
 func TestExitCodes(t *testing.T) {
 	quiet(t)
 	for _, tc := range exitCases {
@@ -116,19 +116,19 @@ func TestExitCodes(t *testing.T) {
 			}
 		})
 	}
-	readme, err := os.ReadFile("../../README.md")
+	doc, err := os.ReadFile("../../docs/commands.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows := regexp.MustCompile("(?m)^\\| ([0-9N][0-9 /]*) \\| ").FindAllStringSubmatch(string(readme), -1)
+	rows := regexp.MustCompile("(?m)^\\| ([0-9N][0-9 /]*) \\| ").FindAllStringSubmatch(string(doc), -1)
 	if len(rows) == 0 {
-		t.Fatal("no exit-code table in README.md")
+		t.Fatal("no exit-code table in docs/commands.md")
 	}
 	for _, r := range rows {
 		for _, code := range strings.Split(r[1], "/") {
 			code = strings.TrimSpace(code)
 			if !slices.ContainsFunc(exitCases, func(c exitCase) bool { return c.row == code }) {
-				t.Errorf("README.md's exit code %s has no case here", code)
+				t.Errorf("docs/commands.md's exit code %s has no case here", code)
 			}
 		}
 	}

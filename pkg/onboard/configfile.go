@@ -134,7 +134,7 @@ func intro(conv *convention.Convention) []string {
 			"No convention applies here (gazr knows Go modules, Node.js, Python and gazr-style Makefiles), "+
 				"so nothing is defined yet: set an image and define the verbs you need; uncomment the lines below "+
 				"to start. gazr list and gazr explain <verb> show the result. "+
-				`Reference: the README, section ".gazr.toml reference".`), 74)...)
+				"Reference: https://github.com/gazr-io/gazr/blob/main/docs/configuration.md"), 74)...)
 	}
 	from := fmt.Sprintf("from convention %s (%s), detected by %s", conv.Name, conv.Description, conv.DetectedBy)
 	if conv.Base != "" {
@@ -145,7 +145,7 @@ func intro(conv *convention.Convention) []string {
 	return append(lines, wrap(strings.Fields(
 		"Every setting gazr uses is shown. The keys set below hold the convention's values, now yours to edit; "+
 			"a commented line is a default: uncomment it to change it. gazr list and gazr explain <verb> show the result. "+
-			`Reference: the README, section ".gazr.toml reference".`), 74)...)
+			"Reference: https://github.com/gazr-io/gazr/blob/main/docs/configuration.md"), 74)...)
 }
 
 // WriteConfig writes the rendered config to dir/.gazr.toml, refusing when
