@@ -61,6 +61,7 @@ func TestScripts(t *testing.T) {
 		Setup:               setup,
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"chownr":      cmdChownr,
+			"imagewith":   cmdImageWith,
 			"json":        cmdJSON,
 			"leftovers":   cmdLeftovers,
 			"volume":      cmdVolume,

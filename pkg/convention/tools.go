@@ -8,14 +8,18 @@ import (
 )
 
 // Tool is a program a convention's verbs run that the image may lack.
-// Exactly one of Go, Python or Node says how gazr finds it:
+// Exactly one of Go, Python, Node or Corepack says how gazr finds it:
 //
 //   - Go: installed on demand with `go install Go@Version` into the
 //     convention's go-bin cache (GAZR_GOBIN), one directory per version,
 //     so a second run finds it there and downloads nothing;
 //   - Python: a module importable by the step's python3 (the project's
 //     virtualenv when there is one);
-//   - Node: a program in the project's node_modules/.bin.
+//   - Node: a program in the project's node_modules/.bin;
+//   - Corepack: a package manager on the image's PATH, else enabled by
+//     Node's corepack (in the node images up to Node 24) into the step's
+//     HOME; corepack then fetches the version package.json's
+//     packageManager names, into COREPACK_HOME.
 //
 // Python and Node tools are the project's dependencies: their versions
 // are the project's lock file's, not gazr's.
@@ -26,6 +30,8 @@ type Tool struct {
 	Go      string `toml:"go"`
 	Python  string `toml:"python"`
 	Node    string `toml:"node"`
+	// Corepack is the program's name ("pnpm").
+	Corepack string `toml:"corepack"`
 }
 
 // VersionEnv is the environment variable holding the version of tool
@@ -71,9 +77,29 @@ func (c *Convention) ToolCheck(verb string) string {
 		case t.Node != "":
 			fmt.Fprintf(&b, "[ -x node_modules/.bin/%s ] || { echo \"gazr: %s needs %s, not found in node_modules/.bin; fix: add %s to devDependencies in package.json and run gazr init, %s\" >&2; exit 2; }\n",
 				t.Node, verb, name, name, fix)
+		case t.Corepack != "":
+			corepackCheck(&b, verb, name, t.Corepack, fix)
 		}
 	}
 	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// corepackCheck writes the check of a package manager: the image's, else
+// corepack's shim in $HOME/.corepack-bin (HOME is the step's own, writable
+// by any user; corepack enable's default, node's bin directory, is root's).
+// The download prompt is off: a step may have a terminal but no one to
+// answer before the tool runs.
+func corepackCheck(b *strings.Builder, verb, name, prog, fix string) {
+	fmt.Fprintf(b, "if ! command -v %s >/dev/null 2>&1; then\n", prog)
+	b.WriteString("  if command -v corepack >/dev/null 2>&1; then\n")
+	b.WriteString("    export COREPACK_ENABLE_DOWNLOAD_PROMPT=0\n")
+	fmt.Fprintf(b, "    mkdir -p \"$HOME/.corepack-bin\" && corepack enable --install-directory \"$HOME/.corepack-bin\" %s >&2 || { echo \"gazr: %s needs %s: corepack enable %s failed (looked in PATH=$PATH); fix: use an image with %s installed, %s\" >&2; exit 2; }\n",
+		prog, verb, name, prog, prog, fix)
+	b.WriteString("    PATH=\"$HOME/.corepack-bin:$PATH\"\n")
+	b.WriteString("  else\n")
+	fmt.Fprintf(b, "    echo \"gazr: %s needs %s, not found in PATH=$PATH, and the image has no corepack to provide it; fix: use an image with corepack (node:22) or %s installed, %s\" >&2; exit 2\n",
+		verb, name, prog, fix)
+	b.WriteString("  fi\nfi\n")
 }
 
 // WhyNot says why verb is not defined in this convention, for `gazr list`
@@ -98,13 +124,13 @@ func (c *Convention) check() error {
 	for _, name := range sortedKeys(c.Tools) {
 		t := c.Tools[name]
 		n := 0
-		for _, s := range []string{t.Go, t.Python, t.Node} {
+		for _, s := range []string{t.Go, t.Python, t.Node, t.Corepack} {
 			if s != "" {
 				n++
 			}
 		}
 		if n != 1 {
-			return fmt.Errorf("tool %s: set exactly one of go, python, node", name)
+			return fmt.Errorf("tool %s: set exactly one of go, python, node, corepack", name)
 		}
 		if t.Go != "" && (t.Version == "" || t.Version == "latest") {
 			return fmt.Errorf("tool %s: a Go tool needs a pinned version", name)

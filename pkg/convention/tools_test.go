@@ -75,8 +75,9 @@ func TestToolCheckMissing(t *testing.T) {
 			for _, name := range c.Verbs[verb].Tools {
 				t.Run(c.Name+"/"+verb+"/"+name, func(t *testing.T) {
 					dir, bin := t.TempDir(), t.TempDir()
-					stub(t, bin, "python3", "exit 1") // no module is importable
-					stub(t, bin, "go", "exit 1")      // the module proxy is unreachable
+					stub(t, bin, "python3", "exit 1")  // no module is importable
+					stub(t, bin, "go", "exit 1")       // the module proxy is unreachable
+					stub(t, bin, "corepack", "exit 1") // cannot enable (or the host's would)
 					code, stderr := runCheck(t, c, verb, dir, bin, "GAZR_GOBIN="+filepath.Join(dir, "gobin"))
 					if code != 2 {
 						t.Errorf("exit code %d, want 2 (set-up problem); stderr %q", code, stderr)
@@ -156,4 +157,67 @@ func mustByName(t *testing.T, name string) *Convention {
 		t.Fatal(err)
 	}
 	return c
+}
+
+// TestToolCheckCorepack: a package manager the image has is used as is;
+// else corepack's shim, enabled into HOME, is put first on the PATH; with
+// neither, the step stops with exit 2, saying where gazr looked.
+func TestToolCheckCorepack(t *testing.T) {
+	pnpm := mustByName(t, "node-pnpm")
+	// Only sh and mkdir beside the stubs: the host's own pnpm or
+	// corepack must not answer.
+	hostBin := t.TempDir()
+	for _, prog := range []string{"sh", "mkdir"} {
+		p, err := exec.LookPath(prog)
+		if err != nil {
+			t.Skipf("no %s on this host", prog)
+		}
+		if err := os.Symlink(p, filepath.Join(hostBin, prog)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run := func(t *testing.T, bin string) (int, string, string) {
+		dir := t.TempDir()
+		cmd := exec.Command(filepath.Join(hostBin, "sh"), "-c", "{ "+pnpm.ToolCheck("init")+"\n} || exit $?\npnpm --version")
+		cmd.Dir = dir
+		cmd.Env = []string{"PATH=" + bin + ":" + hostBin, "HOME=" + dir}
+		var stdout, stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		err := cmd.Run()
+		var exit *exec.ExitError
+		if errors.As(err, &exit) {
+			return exit.ExitCode(), stdout.String(), stderr.String()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		return 0, stdout.String(), stderr.String()
+	}
+	t.Run("image's pnpm", func(t *testing.T) {
+		bin := t.TempDir()
+		stub(t, bin, "pnpm", "echo image-pnpm")
+		stub(t, bin, "corepack", "echo corepack called >&2; exit 1")
+		if code, out, errOut := run(t, bin); code != 0 || out != "image-pnpm\n" || errOut != "" {
+			t.Errorf("exit %d, stdout %q, stderr %q; want 0, the image's pnpm, nothing", code, out, errOut)
+		}
+	})
+	t.Run("corepack's pnpm", func(t *testing.T) {
+		bin := t.TempDir()
+		// corepack enable --install-directory DIR pnpm: a shim in DIR.
+		stub(t, bin, "corepack", `[ "$1 $2 $4" = "enable --install-directory pnpm" ] || exit 1
+printf '#!/bin/sh\necho "corepack-pnpm prompt=$COREPACK_ENABLE_DOWNLOAD_PROMPT"\n' > "$3/pnpm" && chmod 755 "$3/pnpm"`)
+		// chmod for the stub: the host's, next to mkdir.
+		if p, err := exec.LookPath("chmod"); err == nil {
+			_ = os.Symlink(p, filepath.Join(bin, "chmod"))
+		}
+		if code, out, errOut := run(t, bin); code != 0 || out != "corepack-pnpm prompt=0\n" {
+			t.Errorf("exit %d, stdout %q, stderr %q; want 0, corepack's pnpm with no download prompt", code, out, errOut)
+		}
+	})
+	t.Run("neither", func(t *testing.T) {
+		code, out, errOut := run(t, t.TempDir())
+		want := "gazr: init needs pnpm, not found in PATH="
+		if code != 2 || out != "" || !strings.HasPrefix(errOut, want) || !strings.Contains(errOut, "no corepack") {
+			t.Errorf("exit %d, stdout %q, stderr %q; want 2 and %q…no corepack", code, out, errOut, want)
+		}
+	})
 }

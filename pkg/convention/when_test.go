@@ -53,6 +53,11 @@ func TestConditionalVerbs(t *testing.T) {
 		{"node", "test-integration", map[string]string{"package.json": `{"scripts": {"test:integration": "jest int"}}`}, true},
 		{"node", "test-integration", map[string]string{"package.json": `{"scripts": {"test": "jest"}}`}, false},
 		{"node-yarn", "test-functional", map[string]string{"package.json": `{"scripts": {"test:functional": "x"}}`}, true},
+		// Yarn 1 has no --if-present: no script, no verb.
+		{"node-yarn", "style", map[string]string{"package.json": `{"scripts": {"lint": "eslint ."}}`}, true},
+		{"node-yarn", "style", map[string]string{"package.json": `{"scripts": {"test": "x"}}`}, false},
+		{"node-yarn", "build", map[string]string{"package.json": `{"name": "x"}`}, false},
+		{"node-yarn", "run", map[string]string{"package.json": `{"scripts": {"start": "node ."}}`}, true},
 		{"node-pnpm", "complexity", map[string]string{"package.json": `{"devDependencies": {"eslint": "^9"}}`}, true},
 		{"node", "complexity", map[string]string{"package.json": `{"name": "x"}`}, false},
 		{"node", "security-sast", map[string]string{"package.json": `{"devDependencies": {"eslint": "^9"}}`}, false},
