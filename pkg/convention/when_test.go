@@ -58,6 +58,11 @@ func TestConditionalVerbs(t *testing.T) {
 		{"node-yarn", "style", map[string]string{"package.json": `{"scripts": {"test": "x"}}`}, false},
 		{"node-yarn", "build", map[string]string{"package.json": `{"name": "x"}`}, false},
 		{"node-yarn", "run", map[string]string{"package.json": `{"scripts": {"start": "node ."}}`}, true},
+		// npm and pnpm too: --if-present would pass having run nothing.
+		{"node", "style", map[string]string{"package.json": `{"scripts": {"test": "x"}}`}, false},
+		{"node", "build", map[string]string{"package.json": `{"scripts": {"build": "tsc"}}`}, true},
+		{"node-pnpm", "format", map[string]string{"package.json": `{"name": "x"}`}, false},
+		{"node-pnpm", "format", map[string]string{"package.json": `{"scripts": {"format": "prettier -w ."}}`}, true},
 		{"node-pnpm", "complexity", map[string]string{"package.json": `{"devDependencies": {"eslint": "^9"}}`}, true},
 		{"node", "complexity", map[string]string{"package.json": `{"name": "x"}`}, false},
 		{"node", "security-sast", map[string]string{"package.json": `{"devDependencies": {"eslint": "^9"}}`}, false},
