@@ -7,6 +7,18 @@ import (
 	"strings"
 )
 
+// toolName reports whether s may name a node or corepack tool: letters,
+// digits, - and _, not starting with -.
+func toolName(s string) bool {
+	for i, r := range s {
+		ok := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || i > 0 && (r == '-' || r == '_')
+		if !ok {
+			return false
+		}
+	}
+	return s != ""
+}
+
 // Tool is a program a convention's verbs run that the image may lack.
 // Exactly one of Go, Python, Node or Corepack says how gazr finds it:
 //
@@ -87,13 +99,17 @@ func (c *Convention) ToolCheck(verb string) string {
 // corepackCheck writes the check of a package manager: the image's, else
 // corepack's shim in $HOME/.corepack-bin (HOME is the step's own, writable
 // by any user; corepack enable's default, node's bin directory, is root's).
-// The download prompt is off: a step may have a terminal but no one to
-// answer before the tool runs.
+// Corepack is told not to prompt before a download (a step may have a
+// terminal but no one to answer; the image's pnpm may be a corepack shim
+// too) and not to write packageManager into package.json (corepack up to
+// 0.30 pins it on its own).
 func corepackCheck(b *strings.Builder, verb, name, prog, fix string) {
+	b.WriteString("export COREPACK_ENABLE_DOWNLOAD_PROMPT=0 COREPACK_ENABLE_AUTO_PIN=0\n")
 	fmt.Fprintf(b, "if ! command -v %s >/dev/null 2>&1; then\n", prog)
 	b.WriteString("  if command -v corepack >/dev/null 2>&1; then\n")
-	b.WriteString("    export COREPACK_ENABLE_DOWNLOAD_PROMPT=0\n")
-	fmt.Fprintf(b, "    mkdir -p \"$HOME/.corepack-bin\" && corepack enable --install-directory \"$HOME/.corepack-bin\" %s >&2 || { echo \"gazr: %s needs %s: corepack enable %s failed (looked in PATH=$PATH); fix: use an image with %s installed, %s\" >&2; exit 2; }\n",
+	fmt.Fprintf(b, "    mkdir -p \"$HOME/.corepack-bin\" || { echo \"gazr: %s needs %s: cannot create $HOME/.corepack-bin for corepack's %s; fix: give the step a writable HOME, use an image with %s installed, %s\" >&2; exit 2; }\n",
+		verb, name, prog, prog, fix)
+	fmt.Fprintf(b, "    corepack enable --install-directory \"$HOME/.corepack-bin\" %s >&2 || { echo \"gazr: %s needs %s: corepack enable %s failed (looked in PATH=$PATH); fix: use an image with %s installed, %s\" >&2; exit 2; }\n",
 		prog, verb, name, prog, prog, fix)
 	b.WriteString("    PATH=\"$HOME/.corepack-bin:$PATH\"\n")
 	b.WriteString("  else\n")
@@ -131,6 +147,12 @@ func (c *Convention) check() error {
 		}
 		if n != 1 {
 			return fmt.Errorf("tool %s: set exactly one of go, python, node, corepack", name)
+		}
+		// The names land in the shell line of the check, unquoted.
+		for _, s := range []string{t.Node, t.Corepack} {
+			if s != "" && !toolName(s) {
+				return fmt.Errorf("tool %s: %q is not a program name (letters, digits, - and _)", name, s)
+			}
 		}
 		if t.Go != "" && (t.Version == "" || t.Version == "latest") {
 			return fmt.Errorf("tool %s: a Go tool needs a pinned version", name)

@@ -23,23 +23,39 @@ func everyVerb(c *Convention) *Convention {
 	return &cp
 }
 
+// hostTools is a directory holding links to the host's progs and nothing
+// else: a PATH of it and the stubs leaves out the host's own tools (a
+// pnpm or corepack in /usr/bin would answer the checks).
+func hostTools(t *testing.T, progs ...string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, prog := range progs {
+		p, err := exec.LookPath(prog)
+		if err != nil {
+			t.Skipf("no %s on this host", prog)
+		}
+		if err := os.Symlink(p, filepath.Join(dir, prog)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
 // runCheck runs verb's tool check with sh in dir, PATH holding only bin
-// and the host's sh, and the tools' pinned versions in the environment.
+// and the host's sh, mkdir and chmod (the stubs use them), and the tools'
+// pinned versions in the environment.
 func runCheck(t *testing.T, c *Convention, verb, dir, bin string, env ...string) (int, string) {
 	t.Helper()
-	sh, err := exec.LookPath("sh")
-	if err != nil {
-		t.Skip("no sh on this host")
-	}
-	cmd := exec.Command(sh, "-c", c.ToolCheck(verb))
+	host := hostTools(t, "sh", "mkdir", "chmod")
+	cmd := exec.Command(filepath.Join(host, "sh"), "-c", c.ToolCheck(verb))
 	cmd.Dir = dir
-	cmd.Env = append([]string{"PATH=" + bin + ":" + filepath.Dir(sh), "HOME=" + dir}, env...)
+	cmd.Env = append([]string{"PATH=" + bin + ":" + host, "HOME=" + dir}, env...)
 	for name, v := range c.ToolVersions(verb) {
 		cmd.Env = append(cmd.Env, VersionEnv(name)+"="+v)
 	}
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
-	err = cmd.Run()
+	err := cmd.Run()
 	var exit *exec.ExitError
 	switch {
 	case errors.As(err, &exit):
@@ -166,16 +182,7 @@ func TestToolCheckCorepack(t *testing.T) {
 	pnpm := mustByName(t, "node-pnpm")
 	// Only sh and mkdir beside the stubs: the host's own pnpm or
 	// corepack must not answer.
-	hostBin := t.TempDir()
-	for _, prog := range []string{"sh", "mkdir"} {
-		p, err := exec.LookPath(prog)
-		if err != nil {
-			t.Skipf("no %s on this host", prog)
-		}
-		if err := os.Symlink(p, filepath.Join(hostBin, prog)); err != nil {
-			t.Fatal(err)
-		}
-	}
+	hostBin := hostTools(t, "sh", "mkdir")
 	run := func(t *testing.T, bin string) (int, string, string) {
 		dir := t.TempDir()
 		cmd := exec.Command(filepath.Join(hostBin, "sh"), "-c", "{ "+pnpm.ToolCheck("init")+"\n} || exit $?\npnpm --version")
@@ -194,10 +201,11 @@ func TestToolCheckCorepack(t *testing.T) {
 	}
 	t.Run("image's pnpm", func(t *testing.T) {
 		bin := t.TempDir()
-		stub(t, bin, "pnpm", "echo image-pnpm")
+		// The image's pnpm may be a corepack shim: no prompt, no pin.
+		stub(t, bin, "pnpm", `echo "image-pnpm prompt=$COREPACK_ENABLE_DOWNLOAD_PROMPT pin=$COREPACK_ENABLE_AUTO_PIN"`)
 		stub(t, bin, "corepack", "echo corepack called >&2; exit 1")
-		if code, out, errOut := run(t, bin); code != 0 || out != "image-pnpm\n" || errOut != "" {
-			t.Errorf("exit %d, stdout %q, stderr %q; want 0, the image's pnpm, nothing", code, out, errOut)
+		if code, out, errOut := run(t, bin); code != 0 || out != "image-pnpm prompt=0 pin=0\n" || errOut != "" {
+			t.Errorf("exit %d, stdout %q, stderr %q; want 0, the image's pnpm with no prompt nor pin, nothing", code, out, errOut)
 		}
 	})
 	t.Run("corepack's pnpm", func(t *testing.T) {
@@ -220,4 +228,25 @@ printf '#!/bin/sh\necho "corepack-pnpm prompt=$COREPACK_ENABLE_DOWNLOAD_PROMPT"\
 			t.Errorf("exit %d, stdout %q, stderr %q; want 2 and %q…no corepack", code, out, errOut, want)
 		}
 	})
+}
+
+// TestToolNames: node and corepack tools land unquoted in the check's
+// shell line, so their names must be program names.
+func TestToolNames(t *testing.T) {
+	for _, tt := range []struct {
+		tool Tool
+		ok   bool
+	}{
+		{Tool{Corepack: "pnpm"}, true},
+		{Tool{Node: "eslint_d"}, true},
+		{Tool{Node: "tsc-watch"}, true},
+		{Tool{Corepack: "pnpm; rm -rf ."}, false},
+		{Tool{Node: "$(id)"}, false},
+		{Tool{Node: "-v"}, false},
+	} {
+		err := (&Convention{Tools: map[string]Tool{"t": tt.tool}}).check()
+		if (err == nil) != tt.ok {
+			t.Errorf("%+v: check() = %v, want ok %v", tt.tool, err, tt.ok)
+		}
+	}
 }
