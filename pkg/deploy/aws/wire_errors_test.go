@@ -77,12 +77,18 @@ func TestWireErrors(t *testing.T) {
 					t.Errorf("%d DescribeAutoScalingGroups, %d throttled; want 8, 8", n, refused)
 				}
 				// The fake reads which attempt each was from the SDK.
+				// and which call (two: one a group), each attempt the same.
 				attempts := map[int]int{}
+				calls := map[string]int{}
 				for _, c := range w.fake.Calls() {
 					attempts[c.Attempt]++
+					calls[c.Invocation]++
 				}
 				if want := map[int]int{1: 2, 2: 2, 3: 2, 4: 2}; !maps.Equal(attempts, want) {
 					t.Errorf("attempts %v, want %v", attempts, want)
+				}
+				if len(calls) != 2 {
+					t.Errorf("%d invocation ids %v, want 2 (4 attempts each)", len(calls), calls)
 				}
 			}},
 		{"silent", func(t *testing.T, w *wire) {

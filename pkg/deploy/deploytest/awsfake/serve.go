@@ -43,6 +43,9 @@ type Call struct {
 	// amz-sdk-request header ("attempt=2; max=4"): 2 and more are
 	// retries. 0 when the client did not say.
 	Attempt int
+	// Invocation is the SDK's id of the call (amz-sdk-invocation-id),
+	// the same for each of its attempts.
+	Invocation string
 }
 
 // Calls returns the requests answered so far, oldest first.
@@ -82,7 +85,8 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	q.body = body
 	q.service, q.op, q.form = classify(r, body)
-	call := Call{Time: f.now(), Service: q.service, Op: q.op, Attempt: attempt(r.Header.Get("amz-sdk-request"))}
+	call := Call{Time: f.now(), Service: q.service, Op: q.op, Attempt: attempt(r.Header.Get("amz-sdk-request")),
+		Invocation: r.Header.Get("amz-sdk-invocation-id")}
 	// A call is recorded before its answer is written: a client that has
 	// its answer finds it in Calls.
 	record := func() {
