@@ -8,6 +8,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/gazr-io/gazr/pkg/enginetest"
 )
 
 // TestMain lets the test binary stand in for gazr, so that the completion
@@ -124,17 +126,14 @@ printf '%s\n' "${COMPREPLY[@]}"`
 	}
 }
 
-// needShell finds shell on PATH. Without it the test skips, except in CI
-// (CI set), whose machines install bash, zsh and fish (.ci/engine): there
-// a missing shell fails, so a completion script is never left untested.
+// needShell finds shell on PATH. Without it the test ends by enginetest's
+// policy for a missing prerequisite: skipped, except in CI (CI set), whose
+// machines install bash, zsh and fish (.ci/engine), where it fails.
 func needShell(t *testing.T, shell string) string {
 	t.Helper()
 	path, err := exec.LookPath(shell)
 	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("no %s on PATH, and CI is set: .ci/engine installs it", shell)
-		}
-		t.Skipf("no %s on PATH", shell)
+		enginetest.Missing(t, "no %s on PATH (.ci/engine installs it)", shell)
 	}
 	return path
 }
