@@ -231,6 +231,9 @@ func printPlan(io *iostreams.IOStreams, pl *plan.Plan) error {
 		if len(s.Generates.Values) > 0 {
 			fmt.Fprintf(w, "  generates\t%s\t%s\n", strings.Join(s.Generates.Values, " "), s.Generates.Origin)
 		}
+		if s.Warm > 0 {
+			fmt.Fprintf(w, "  warm\tkept %s after a run, runs exec in it\t%s\n", plan.Short(s.Warm), s.WarmOrigin)
+		}
 	}
 	return w.Flush()
 }

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 )
 
 // FileName is the name of the project file gazr looks for, walking up from
@@ -86,6 +87,11 @@ type Verb struct {
 	// Deps are verbs that must succeed before this one; independent verbs
 	// run in parallel.
 	Deps []string `toml:"deps"`
+	// Warm keeps the verb's container running between plain `gazr <verb>`
+	// runs, for this long after the last one, and runs each in it (an
+	// exec, as gazr watch does); 0, the default, runs each in a fresh
+	// container.
+	Warm time.Duration `toml:"warm"`
 }
 
 // Position is a place in a file, 1-based.

@@ -44,6 +44,11 @@ func TestParseErrors(t *testing.T) {
 		// Globs, in doublestar's language.
 		{"sources with an unclosed brace", "[verbs.build]\nsources = [\"go.mod\", \"**/*.{go,mod\"]\n", `.gazr.toml:2:1: verbs.build.sources: "**/*.{go,mod" is not a valid glob: a "[" or "{" is not closed`},
 		{"generates with an unclosed class", "[verbs.build]\ngenerates = [\"bin/[!x\"]\n", `.gazr.toml:2:1: verbs.build.generates: "bin/[!x" is not a valid glob: a "[" or "{" is not closed`},
+		{"warm not a duration", "[verbs.test-unit]\nwarm = \"ten minutes\"\n", `.gazr.toml:2:1: verbs.test-unit.warm "ten minutes" is not a duration (e.g. "15m", "1h"; "0" for none)`},
+		{"warm negative", "[verbs.test-unit]\nwarm = \"-5m\"\n", `.gazr.toml:2:1: verbs.test-unit.warm "-5m" is not a duration (e.g. "15m", "1h"; "0" for none)`},
+		{"warm too short", "[verbs.test-unit]\nwarm = \"500ms\"\n", `.gazr.toml:2:1: verbs.test-unit.warm "500ms" is shorter than 1s`},
+		{"warm too long", "[verbs.test-unit]\nwarm = \"25h\"\n", `.gazr.toml:2:1: verbs.test-unit.warm "25h" is longer than 24h`},
+		{"warm a number", "[verbs.test-unit]\nwarm = 600\n", `.gazr.toml:2:1: verbs.test-unit.warm must be a string, not an integer`},
 		{"sources outside the project", "[verbs.build]\nsources = [\"../x/*.go\"]\n", `.gazr.toml:2:1: verbs.build.sources: "../x/*.go" must stay inside the project`},
 
 		// Wrong types.

@@ -4,10 +4,11 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"time"
 )
 
 var verbKeys = []string{"description", "run", "image", "env", "workdir", "user", "caches", "service",
-	"services", "sources", "generates", "deps"}
+	"services", "sources", "generates", "deps", "warm"}
 
 func (d *decoder) verb(key []string, v any) (*Verb, error) {
 	table, ok := v.(map[string]any)
@@ -55,6 +56,8 @@ func (d *decoder) verb(key []string, v any) (*Verb, error) {
 			verb.Generates, err = d.globs(fkey, val)
 		case "deps":
 			verb.Deps, err = d.deps(fkey, val)
+		case "warm":
+			verb.Warm, err = d.warm(fkey, val)
 		default:
 			err = d.errorf(fkey, "unknown key %q in %s%s", k, strings.Join(key, "."), didYouMean(k, verbKeys))
 		}
@@ -64,6 +67,31 @@ func (d *decoder) verb(key []string, v any) (*Verb, error) {
 		d.seen(fkey)
 	}
 	return verb, nil
+}
+
+// MaxWarm bounds verbs.<verb>.warm: a container idle for longer than a
+// working day is one nobody remembers.
+const MaxWarm = 24 * time.Hour
+
+// warm is how long a verb's warm container is kept after its last run:
+// a duration from 1s to MaxWarm; "0" turns warm runs off.
+func (d *decoder) warm(key []string, v any) (time.Duration, error) {
+	s, err := d.nonEmpty(key, v)
+	if err != nil {
+		return 0, err
+	}
+	t, perr := time.ParseDuration(s)
+	switch {
+	case s == "0":
+		return 0, nil
+	case perr != nil || t < 0:
+		return 0, d.errorf(key, "%s %q is not a duration (e.g. \"15m\", \"1h\"; \"0\" for none)", strings.Join(key, "."), s)
+	case t != 0 && t < time.Second:
+		return 0, d.errorf(key, "%s %q is shorter than 1s", strings.Join(key, "."), s)
+	case t > MaxWarm:
+		return 0, d.errorf(key, "%s %q is longer than %s", strings.Join(key, "."), s, "24h")
+	}
+	return t, nil
 }
 
 func (d *decoder) str(key []string, v any) (string, error) {

@@ -105,6 +105,9 @@ type ExplainedStep struct {
 	After     []Value  `json:"after"`
 	Sources   Values   `json:"sources"`
 	Generates Values   `json:"generates"`
+	// Warm is how long the step's container is kept running after a
+	// run (verbs.<verb>.warm: "15m"); nil when each run has a fresh one.
+	Warm *Value `json:"warm,omitempty"`
 	// Verdict says whether a run now would run or skip the step; nil for
 	// a step without sources, which always runs.
 	Verdict *Verdict `json:"verdict,omitempty"`
@@ -152,6 +155,9 @@ func (pl *Plan) Explain() Explanation {
 		if s.Prelude.Value != "" {
 			p := s.Prelude
 			es.Prelude = &p
+		}
+		if s.Warm > 0 {
+			es.Warm = &Value{Value: Short(s.Warm), Origin: s.WarmOrigin}
 		}
 		e.Steps = append(e.Steps, es)
 	}

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/gazr-io/gazr/pkg/convention"
 )
@@ -86,6 +87,23 @@ type Step struct {
 	// Network is the engine network the step joins so that its services
 	// resolve by name; set when they are started, empty for the default.
 	Network string
+	// Warm, when not zero, keeps the step's container running for this
+	// long after a run, and runs the next ones in it (config:
+	// verbs.<verb>.warm, from WarmOrigin).
+	Warm       time.Duration
+	WarmOrigin string
+}
+
+// Short formats d without its zero tails: 15m, 1h30m, 90s.
+func Short(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }
 
 // Values is a resolved list setting and where it came from.

@@ -144,6 +144,9 @@ func resolveStep(cfg *config.Config, conv *convention.Convention, verb string, o
 	if len(v.Services) > 0 {
 		s.Services = Values{v.Services, origin(cfg, key+".services")}
 	}
+	if v.Warm > 0 {
+		s.Warm, s.WarmOrigin = v.Warm, origin(cfg, key+".warm")
+	}
 	switch cv := convVerb(conv, verb); {
 	case len(v.Sources) > 0:
 		s.Sources = Values{v.Sources, origin(cfg, key+".sources")}
