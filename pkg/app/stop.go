@@ -2,11 +2,13 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/urfave/cli/v3"
 
+	"github.com/gazr-io/gazr/pkg/container"
 	"github.com/gazr-io/gazr/pkg/iostreams"
 	"github.com/gazr-io/gazr/pkg/sidecar"
 )
@@ -30,7 +32,8 @@ func newCmdStop(f *Factory) *cli.Command {
 		Category:  "verbs",
 		Description: "Stops the project's sidecar services (they stay up between runs otherwise);\n" +
 			"their containers, network and volumes are kept, and the next verb that\n" +
-			"needs them starts them again. A [verbs.stop] of the project runs first.\n\n" +
+			"needs them starts them again. The warm containers of verbs with warm set\n" +
+			"are removed. A [verbs.stop] of the project runs first.\n\n" +
 			"Examples:\n" +
 			"  $ gazr stop",
 		Action: func(ctx context.Context, cmd *cli.Command) error {
@@ -56,10 +59,16 @@ func runStop(ctx context.Context, opts *StopOptions) error {
 		return err
 	}
 	stopped, err := newManager(opts.IO, api, p.Config.Name).Stop(ctx)
+	// The warm containers of verbs with warm = "…" go too: they would
+	// otherwise stay until their idle time is up.
+	warm, werr := container.RemoveKept(ctx, api, p.Config.Name)
+	for _, verb := range warm {
+		stopped = append(stopped, "the warm container of "+verb)
+	}
 	if len(stopped) > 0 {
 		fmt.Fprintf(opts.IO.Out, "stopped %s\n", strings.Join(stopped, ", "))
-	} else if err == nil {
-		fmt.Fprintf(opts.IO.Out, "nothing to stop: no service of project %s is running\n", p.Config.Name)
+	} else if err == nil && werr == nil {
+		fmt.Fprintf(opts.IO.Out, "nothing to stop: no service or warm container of project %s is running\n", p.Config.Name)
 	}
-	return err
+	return errors.Join(err, werr)
 }

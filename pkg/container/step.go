@@ -204,7 +204,12 @@ func (r *Runner) create(ctx context.Context, s *plan.Step) (string, error) {
 // When ctx is cancelled meanwhile, it still returns the container it
 // created, with ctx's error only if it created none: the caller removes it.
 func (r *Runner) createRaw(ctx context.Context, s *plan.Step, cfg *container.Config, hc *container.HostConfig) (string, error) {
-	opts := client.ContainerCreateOptions{Name: r.name(s.Verb), Config: cfg, HostConfig: hc}
+	return r.createAs(ctx, s, r.name(s.Verb), cfg, hc)
+}
+
+// createAs is createRaw with the container's name.
+func (r *Runner) createAs(ctx context.Context, s *plan.Step, name string, cfg *container.Config, hc *container.HostConfig) (string, error) {
+	opts := client.ContainerCreateOptions{Name: name, Config: cfg, HostConfig: hc}
 	id, err := r.createNamed(ctx, opts)
 	if err != nil && isNotFound(err) && ctx.Err() == nil {
 		if perr := r.pull(ctx, s); perr != nil {

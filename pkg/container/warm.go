@@ -67,7 +67,7 @@ func (w *Warm) Run(ctx context.Context, r *Runner, api ExecAPI, s *plan.Step) er
 	if err != nil {
 		return err
 	}
-	code, err := w.exec(ctx, r, id, s, append(slices.Clone(cleanAfter), s.Cmd()...))
+	code, err := execIn(ctx, api, r, id, s, append(slices.Clone(cleanAfter), s.Cmd()...))
 	if err != nil {
 		if ctx.Err() != nil {
 			// An exec cannot be signalled: its container goes, with it.
@@ -82,17 +82,17 @@ func (w *Warm) Run(ctx context.Context, r *Runner, api ExecAPI, s *plan.Step) er
 	return nil
 }
 
-// exec runs cmd in container id as step s, its output to r's streams,
+// execIn runs cmd in container id as step s, its output to r's streams,
 // and returns its exit code.
-func (w *Warm) exec(ctx context.Context, r *Runner, id string, s *plan.Step, cmd []string) (int, error) {
-	ex, err := w.api.ExecCreate(ctx, id, client.ExecCreateOptions{
+func execIn(ctx context.Context, api ExecAPI, r *Runner, id string, s *plan.Step, cmd []string) (int, error) {
+	ex, err := api.ExecCreate(ctx, id, client.ExecCreateOptions{
 		User: s.User.Value, Env: s.EnvList(), WorkingDir: s.Workdir.Value, Cmd: cmd,
 		TTY: r.TTY, AttachStdout: true, AttachStderr: true,
 	})
 	if err != nil {
 		return 0, err
 	}
-	hijack, err := w.api.ExecAttach(ctx, ex.ID, client.ExecAttachOptions{TTY: r.TTY})
+	hijack, err := api.ExecAttach(ctx, ex.ID, client.ExecAttachOptions{TTY: r.TTY})
 	if err != nil {
 		return 0, err
 	}
@@ -111,7 +111,7 @@ func (w *Warm) exec(ctx context.Context, r *Runner, id string, s *plan.Step, cmd
 	case <-ctx.Done():
 		return 0, ctx.Err()
 	}
-	res, err := w.api.ExecInspect(ctx, ex.ID, client.ExecInspectOptions{})
+	res, err := api.ExecInspect(ctx, ex.ID, client.ExecInspectOptions{})
 	if err != nil {
 		return 0, err
 	}

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
@@ -172,9 +173,13 @@ func (r *stepRun) step(ctx context.Context, s *plan.Step) error {
 	if err := r.startServices(ctx, s); err != nil {
 		return err
 	}
+	if s.Warm > 0 && r.opts.Warm == nil {
+		why += " · warm, kept " + plan.Short(s.Warm)
+	}
 	fmt.Fprintf(r.errOut, "%s %s %s%s\n", cs.Cyan("▶"), cs.Bold(s.Verb), cs.Gray(Summary(s)), cs.Gray(why))
 	runner := &container.Runner{API: r.api, Project: r.pl.Project, Stdout: r.opts.IO.Out, Stderr: r.opts.IO.ErrOut}
-	inter := Interact(r.opts.IO, r.parallel, r.opts.Warm != nil)
+	// A warm run is an exec, which gets no stdin.
+	inter := Interact(r.opts.IO, r.parallel, r.opts.Warm != nil || s.Warm > 0)
 	// Input piped into `gazr test` is meant for the verb asked, not for
 	// its deps: a dep's container would take it into its stdin's buffer
 	// unread, and the verb would find none left.
@@ -214,8 +219,18 @@ func (r *stepRun) step(ctx context.Context, s *plan.Step) error {
 
 // run runs the step in a fresh container, or a warm one.
 func (r *stepRun) run(ctx context.Context, runner *container.Runner, s *plan.Step) error {
-	if ex, ok := r.api.(container.ExecAPI); ok && r.opts.Warm != nil {
+	ex, ok := r.api.(container.ExecAPI)
+	switch {
+	case ok && r.opts.Warm != nil:
 		return r.opts.Warm.Run(ctx, runner, ex, s)
+	case ok && s.Warm > 0:
+		dir, err := fingerprint.CacheDir()
+		if err != nil {
+			fmt.Fprintf(runner.Stderr, "gazr: warning: %s: no warm run without a cache directory (%v; set %s); it runs in a fresh container\n",
+				s.Verb, err, fingerprint.CacheDirEnv)
+			return runner.Run(ctx, s)
+		}
+		return runner.RunKept(ctx, ex, s, filepath.Join(dir, "warm"))
 	}
 	return runner.Run(ctx, s)
 }
