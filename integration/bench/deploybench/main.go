@@ -1,8 +1,20 @@
 // Command deploybench measures gazr's deploys on the local engine's swarm
 // and prints the figures (never asserted): first deploy, a no-op redeploy
 // against `docker stack deploy` of the same unchanged stack (the peer),
-// a 3-replica rollout, and the failed requests of each scenario through
-// the edge.
+// rollouts of 3 replicas, a failing version rolled back, gazr rollback,
+// and the failed requests of each scenario through the edge.
+//
+// The rollouts (-rollouts of them, v2 first) are set against swarm's own
+// convergence of the same update, read from the service's UpdateStatus
+// (CompletedAt - StartedAt): each prints gazr's whole deploy, the part
+// before the swarm update started (build, push, config), the convergence,
+// and the time from CompletedAt to gazr's return, split into gazr's
+// polling (until it prints the converged state), the edge, history record
+// and lock (until its result line), and exit. The goal: gazr's time from
+// the update request (StartedAt) to its return is <= 1.1 x the
+// convergence. The peer: after each gazr rollout, `docker service update
+// --detach=false --image` of the same service (so the same update config)
+// to the image gazr replaced and back, under the same load.
 //
 //	go run ./integration/bench/deploybench -gazr ./dist/gazr
 package main
@@ -27,6 +39,7 @@ var (
 	gazr  = flag.String("gazr", "gazr", "the gazr binary")
 	port  = flag.Int("edge-port", 18181, "edge port")
 	runs  = flag.Int("runs", 5, "runs of the no-op redeploys")
+	nroll = flag.Int("rollouts", 3, "gazr rollouts (each followed by two docker service updates)")
 	image = flag.String("edge-image", "gazr-test/haproxy:2.6", "edge image")
 )
 
@@ -54,9 +67,9 @@ func main() {
 	fmt.Printf("unchanged redeploy: gazr %s, docker stack deploy %s, ratio %.2f (median of %d)\n", noop, peer, float64(noop)/float64(peer), *runs)
 
 	url, host := fmt.Sprintf("http://127.0.0.1:%d/", *port), "web-local.localhost"
-	scenario(dir, url, host, "deploy v2 (3 replicas, start-first)", func() { edit(dir, "version.txt", "v1", "v2"); commit(dir, "v2") }, "deploy")
+	rollouts(dir, url, host, *nroll)
 	scenario(dir, url, host, "deploy v3 failing its health check (rolled back)", func() {
-		edit(dir, "version.txt", "v2", "v3")
+		setVersion(dir, "v3")
 		edit(dir, "compose.yaml", `HEALTH_FAIL: "0"`, `HEALTH_FAIL: "1"`)
 		commit(dir, "v3")
 	}, "deploy")
@@ -65,25 +78,34 @@ func main() {
 
 func scenario(dir, url, host, name string, prepare func(), verb string) {
 	prepare()
+	var took time.Duration
+	s := underLoad(url, host, func() { took = timed(dir, verb) })
+	fmt.Printf("%s: %s; load: %s [%s]\n", name, took, s, bodies(s))
+}
+
+// underLoad runs f with 4 clients requesting the app through the edge.
+func underLoad(url, host string, f func()) load.Stats {
 	l := load.Start(url, host, 4, 5*time.Minute)
 	time.Sleep(500 * time.Millisecond)
-	took := timed(dir, verb)
+	f()
 	time.Sleep(time.Second)
-	s := l.Stop()
-	var bodies []string
+	return l.Stop()
+}
+
+// bodies lists the responses by body (the versions that answered).
+func bodies(s load.Stats) string {
+	var bs []string
 	for b, n := range s.Bodies {
-		bodies = append(bodies, fmt.Sprintf("%s ×%d", b, n))
+		bs = append(bs, fmt.Sprintf("%s ×%d", b, n))
 	}
-	sort.Strings(bodies)
-	fmt.Printf("%s: %s; load: %s [%s]\n", name, took, s, strings.Join(bodies, ", "))
+	sort.Strings(bs)
+	return strings.Join(bs, ", ")
 }
 
 // peerNoop deploys the same stack with docker stack deploy (image already
 // built) and times unchanged redeploys of it.
 func peerNoop(dir string) time.Duration {
-	out, err := exec.Command("docker", "service", "inspect", "bench-local_web", "--format", "{{.Spec.TaskTemplate.ContainerSpec.Image}}").Output()
-	check(err)
-	img := strings.TrimSpace(strings.SplitN(string(out), "@", 2)[0])
+	img, _, _ := strings.Cut(serviceImage(), "@")
 	f := filepath.Join(dir, "peer.yaml")
 	check(os.WriteFile(f, []byte("services:\n  web:\n    image: "+img+"\n    deploy:\n      replicas: 3\n      endpoint_mode: dnsrr\n"), 0o644))
 	run("docker", "stack", "deploy", "-c", f, "benchpeer")
@@ -120,6 +142,10 @@ func edit(dir, file, from, to string) {
 	b, err := os.ReadFile(p)
 	check(err)
 	check(os.WriteFile(p, []byte(strings.Replace(string(b), from, to, 1)), 0o644))
+}
+
+func setVersion(dir, v string) {
+	check(os.WriteFile(filepath.Join(dir, "version.txt"), []byte(v+"\n"), 0o644))
 }
 
 func commit(dir, msg string) {
