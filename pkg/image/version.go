@@ -47,43 +47,59 @@ type Info struct {
 // commits or a missing git binary is not an error (see Info.NoGit); any
 // other git failure (for example git refusing a repository owned by another
 // user) is, with git's message.
+//
+// A clean tree costs two git processes, run at once: git status (HEAD's
+// commit, its branch, the changes) and git log (HEAD's date). Every
+// deploy, unchanged ones included, waits for them.
 func Version(ctx context.Context, dir string) (Info, error) {
-	out, err := git(ctx, dir, "rev-parse", "--is-inside-work-tree")
+	type result struct {
+		out string
+		err error
+	}
+	logged := make(chan result, 1)
+	go func() {
+		out, err := git(ctx, dir, "log", "-1", "--format=%ct", "HEAD")
+		logged <- result{out, err}
+	}()
+	status, err := git(ctx, dir, "status", "--porcelain=v2", "--branch", "--untracked-files=normal")
 	switch {
 	case errors.Is(err, exec.ErrNotFound):
 		return noGit("git is not installed"), nil
 	case err != nil && strings.Contains(err.Error(), "not a git repository"):
 		return noGit("not a git repository"), nil
+	case err != nil && strings.Contains(err.Error(), "must be run in a work tree"):
+		return noGit("not inside a git work tree"), nil
 	case err != nil:
 		return Info{}, err
-	case out != "true":
-		return noGit("not inside a git work tree"), nil
 	}
-	// --verify -q exits 1 without a word when HEAD has no commit yet.
-	commit, err := git(ctx, dir, "rev-parse", "--verify", "-q", "HEAD^{commit}")
-	if err != nil {
-		var exit *exec.ExitError
-		if errors.As(err, &exit) && exit.ExitCode() == 1 {
-			return noGit("the git repository has no commit yet"), nil
+	var info Info
+	for _, line := range strings.Split(status, "\n") {
+		switch {
+		case strings.HasPrefix(line, "# branch.oid "):
+			info.Commit = strings.TrimPrefix(line, "# branch.oid ")
+		case strings.HasPrefix(line, "# branch.head "):
+			info.Branch = strings.TrimPrefix(line, "# branch.head ")
+		case line != "" && !strings.HasPrefix(line, "# "):
+			info.Dirty = true
 		}
-		return Info{}, err
 	}
-	info := Info{Commit: commit}
-	if info.Time, err = commitTime(ctx, dir); err != nil {
-		return Info{}, err
+	switch {
+	case info.Commit == "(initial)":
+		return noGit("the git repository has no commit yet"), nil
+	case info.Commit == "":
+		return Info{}, fmt.Errorf("git status: no commit in its output %q", status)
 	}
-	if info.Branch, err = git(ctx, dir, "rev-parse", "--abbrev-ref", "HEAD"); err != nil {
-		return Info{}, err
-	}
-	if info.Branch == "HEAD" {
+	if info.Branch == "(detached)" {
 		info.Branch = ""
 	}
-	status, err := git(ctx, dir, "status", "--porcelain", "--untracked-files=normal")
-	if err != nil {
+	lr := <-logged
+	if lr.err != nil {
+		return Info{}, lr.err
+	}
+	if info.Time, err = commitTime(lr.out); err != nil {
 		return Info{}, err
 	}
-	info.Dirty = status != ""
-	info.Version = commit[:min(12, len(commit))]
+	info.Version = info.Commit[:min(12, len(info.Commit))]
 	if info.Dirty {
 		digest, err := dirtyDigest(ctx, dir)
 		if err != nil {
@@ -155,12 +171,8 @@ func noGit(reason string) Info {
 	return Info{Version: "dev-" + now.Format("20060102150405"), Time: now, NoGit: true, Reason: reason}
 }
 
-// commitTime returns HEAD's committer date.
-func commitTime(ctx context.Context, dir string) (time.Time, error) {
-	out, err := git(ctx, dir, "log", "-1", "--format=%ct", "HEAD")
-	if err != nil {
-		return time.Time{}, err
-	}
+// commitTime reads HEAD's committer date from git log --format=%ct.
+func commitTime(out string) (time.Time, error) {
 	secs, err := strconv.ParseInt(out, 10, 64)
 	if err != nil {
 		return time.Time{}, fmt.Errorf("git log: unexpected commit time %q", out)

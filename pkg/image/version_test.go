@@ -158,6 +158,7 @@ func TestVersionNoGit(t *testing.T) {
 	}{
 		{name: "plain directory", dir: t.TempDir(), reason: "not a git repository"},
 		{name: "repository without commits", dir: emptyRepo, reason: "no commit yet"},
+		{name: "inside .git", dir: filepath.Join(emptyRepo, ".git"), reason: "not inside a git work tree"},
 		{name: "git not installed", dir: t.TempDir(), path: t.TempDir(), reason: "git is not installed"},
 	}
 	devVersion := regexp.MustCompile(`^dev-\d{14}$`)
