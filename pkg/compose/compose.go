@@ -100,23 +100,38 @@ func Load(ctx context.Context, opts LoadOptions) (*types.Project, error) {
 	if err := checkFiles(files, filepath.Join(dir, ".env")); err != nil {
 		return nil, err
 	}
-	po, err := cli.NewProjectOptions(files,
-		cli.WithWorkingDirectory(dir),
-		cli.WithName(opts.Name),
-		cli.WithEnv(environ(opts.Environ)),
-		cli.WithEnvFiles(envFiles...),
-		cli.WithDotEnv,
-		cli.WithProfiles(opts.Profiles),
-	)
-	if err != nil {
-		// Reading .env is the only step here that can fail on a file.
-		return nil, translate(err, append(files, filepath.Join(dir, ".env")))
+	vars := environ(opts.Environ)
+	key, contents := validatedKey(opts, files, dotenv, vars)
+	skip := key != "" && wasValidated(key)
+	load := func(skipValidation bool) (*types.Project, error) {
+		po, err := cli.NewProjectOptions(files,
+			cli.WithWorkingDirectory(dir),
+			cli.WithName(opts.Name),
+			cli.WithEnv(vars),
+			cli.WithEnvFiles(envFiles...),
+			cli.WithDotEnv,
+			cli.WithProfiles(opts.Profiles),
+			cli.WithLoadOptions(func(o *loader.Options) { o.SkipValidation = skipValidation }),
+		)
+		if err != nil {
+			// Reading .env is the only step here that can fail on a file.
+			return nil, translate(err, append(files, filepath.Join(dir, ".env")))
+		}
+		p, err := loadQuietly(ctx, po)
+		if err != nil {
+			return nil, translate(err, files)
+		}
+		return p, nil
 	}
-	p, err := loadQuietly(ctx, po)
-	if err != nil {
-		return nil, translate(err, files)
+	p, err := load(skip)
+	switch {
+	case skip && (err != nil || !unchanged(files, dotenv, contents)):
+		// Edited meanwhile, or failing past validation: as if not cached.
+		return load(false)
+	case err == nil && key != "" && !skip && unchanged(files, dotenv, contents):
+		markValidated(key)
 	}
-	return p, nil
+	return p, err
 }
 
 // composeFiles lists the files opts.Mode reads in dir, in the order they
