@@ -49,13 +49,20 @@ done`, "gazr-warm", strconv.Itoa(idle)}
 // the container used as the run ends.
 var keptAfter = []string{"sh", "-c", `"$@"; c=$?; : > ` + keptUsed + ` 2>/dev/null; kill -9 -1 2>/dev/null; exit $c`, "gazr-warm"}
 
+// KeptAPI is what kept warm runs need beyond ExecAPI: a kept container's
+// running execs, the runs going on in it.
+type KeptAPI interface {
+	ExecAPI
+	ContainerInspect(ctx context.Context, container string, options client.ContainerInspectOptions) (client.ContainerInspectResult, error)
+}
+
 // RunKept runs step s in its kept warm container (s.Warm is set): the
 // container of the same plan if one is running, else a new one, which
 // stays running for s.Warm after the run. Runs of the same verb from two
 // gazr at once cannot share it (a run ends by killing what it left
 // running): the second runs in a fresh container, as Run would. lockDir
 // holds the lock files that say so. Errors and the exit code are as Run's.
-func (r *Runner) RunKept(ctx context.Context, api ExecAPI, s *plan.Step, lockDir string) error {
+func (r *Runner) RunKept(ctx context.Context, api KeptAPI, s *plan.Step, lockDir string) error {
 	cfg, hc := r.config(s), hostConfig(s)
 	// No owner labels: the container outlives this gazr, and Reap removes
 	// the containers of a gazr that is gone. No TTY or stdin either: those
@@ -76,16 +83,18 @@ func (r *Runner) RunKept(ctx context.Context, api ExecAPI, s *plan.Step, lockDir
 	if err != nil {
 		if !errors.Is(err, errKeptBusy) {
 			fmt.Fprintf(r.Stderr, "gazr: warning: %s: no warm run (%v); it runs in a fresh container\n", s.Verb, err)
-		} else {
-			fmt.Fprintf(r.Stderr, "gazr: %s: its warm container is busy with another gazr's run; this one runs in a fresh container\n", s.Verb)
+			return r.Run(ctx, s)
 		}
-		return r.Run(ctx, s)
+		return r.runBusy(ctx, s)
 	}
 	defer unlock()
 
 	cmd := append(slices.Clone(keptAfter), s.Cmd()...)
 	for attempt := 0; ; attempt++ {
 		id, err := r.keptContainer(ctx, api, s, name, hash, cfg, hc)
+		if errors.Is(err, errKeptBusy) {
+			return r.runBusy(ctx, s)
+		}
 		if err != nil {
 			return err
 		}
@@ -109,20 +118,42 @@ func (r *Runner) RunKept(ctx context.Context, api ExecAPI, s *plan.Step, lockDir
 	}
 }
 
+// runBusy runs s in a fresh container, its warm one being busy.
+func (r *Runner) runBusy(ctx context.Context, s *plan.Step) error {
+	fmt.Fprintf(r.Stderr, "gazr: %s: its warm container is busy with another gazr's run; this one runs in a fresh container\n", s.Verb)
+	return r.Run(ctx, s)
+}
+
 // keptContainer returns the running container called name, made for
-// this plan (hash), creating it when there is none. The kept containers
-// of the verb made for another plan are removed: a changed image, env,
-// user, mounts or caches gets a new one.
-func (r *Runner) keptContainer(ctx context.Context, api ExecAPI, s *plan.Step, name, hash string, cfg *container.Config, hc *container.HostConfig) (string, error) {
+// this plan (hash) from the image s.Image names now, creating it when
+// there is none. The verb's other kept containers are removed: a changed
+// image (a tag rebuilt or pulled too), env, user, mounts or caches gets a
+// new one. A container with a run going on (an exec) is never removed:
+// the run may be another gazr's, with another plan or lock directory, or
+// one that goes on after its gazr was killed, whose end would kill what
+// runs beside it; errKeptBusy when it is the one called name.
+func (r *Runner) keptContainer(ctx context.Context, api KeptAPI, s *plan.Step, name, hash string, cfg *container.Config, hc *container.HostConfig) (string, error) {
 	filters := client.Filters{}.Add("label", LabelManaged+"=true").Add("label", LabelProject+"="+r.Project).
 		Add("label", LabelVerb+"="+s.Verb).Add("label", LabelKept)
 	list, err := api.ContainerList(ctx, client.ContainerListOptions{All: true, Filters: filters})
 	if err != nil {
 		return "", fmt.Errorf("step %s: look for its warm container: %w", s.Verb, err)
 	}
+	imageID := ""
+	if img, err := api.ImageInspect(ctx, s.Image.Value); err == nil {
+		imageID = img.ID
+	}
 	found := ""
 	for _, c := range list.Items {
-		if c.Labels[LabelWarm] == hash && string(c.State) == "running" && slices.Contains(c.Names, "/"+name) {
+		mine := slices.Contains(c.Names, "/"+name)
+		running := string(c.State) == "running"
+		if running && inRun(ctx, api, c.ID) {
+			if mine {
+				return "", errKeptBusy
+			}
+			continue // its keeper ends it once idle
+		}
+		if mine && running && c.Labels[LabelWarm] == hash && (imageID == "" || c.ImageID == imageID) {
 			found = c.ID
 			continue
 		}
@@ -168,6 +199,13 @@ func RemoveKept(ctx context.Context, api ReapAPI, project string) ([]string, err
 	}
 	slices.Sort(verbs)
 	return slices.Compact(verbs), errors.Join(errs...)
+}
+
+// inRun reports whether a run is going on in container id: an exec is
+// running in it (the engine lists only those).
+func inRun(ctx context.Context, api KeptAPI, id string) bool {
+	res, err := api.ContainerInspect(ctx, id, client.ContainerInspectOptions{})
+	return err == nil && len(res.Container.ExecIDs) > 0
 }
 
 var errKeptBusy = errors.New("busy")

@@ -220,17 +220,18 @@ func (r *stepRun) step(ctx context.Context, s *plan.Step) error {
 // run runs the step in a fresh container, or a warm one.
 func (r *stepRun) run(ctx context.Context, runner *container.Runner, s *plan.Step) error {
 	ex, ok := r.api.(container.ExecAPI)
+	kept, keptOK := r.api.(container.KeptAPI)
 	switch {
 	case ok && r.opts.Warm != nil:
 		return r.opts.Warm.Run(ctx, runner, ex, s)
-	case ok && s.Warm > 0:
+	case keptOK && s.Warm > 0:
 		dir, err := fingerprint.CacheDir()
 		if err != nil {
 			fmt.Fprintf(runner.Stderr, "gazr: warning: %s: no warm run without a cache directory (%v; set %s); it runs in a fresh container\n",
 				s.Verb, err, fingerprint.CacheDirEnv)
 			return runner.Run(ctx, s)
 		}
-		return runner.RunKept(ctx, ex, s, filepath.Join(dir, "warm"))
+		return runner.RunKept(ctx, kept, s, filepath.Join(dir, "warm"))
 	}
 	return runner.Run(ctx, s)
 }
