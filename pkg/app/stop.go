@@ -62,12 +62,13 @@ func runStop(ctx context.Context, opts *StopOptions) error {
 	// The warm containers of verbs with warm = "…" go too: they would
 	// otherwise stay until their idle time is up.
 	warm, werr := container.RemoveKept(ctx, api, p.Config.Name)
-	for _, verb := range warm {
-		stopped = append(stopped, "the warm container of "+verb)
-	}
 	if len(stopped) > 0 {
 		fmt.Fprintf(opts.IO.Out, "stopped %s\n", strings.Join(stopped, ", "))
-	} else if err == nil && werr == nil {
+	}
+	for _, verb := range warm {
+		fmt.Fprintf(opts.IO.Out, "removed the warm container of %s\n", verb)
+	}
+	if len(stopped)+len(warm) == 0 && err == nil && werr == nil {
 		fmt.Fprintf(opts.IO.Out, "nothing to stop: no service or warm container of project %s is running\n", p.Config.Name)
 	}
 	return errors.Join(err, werr)

@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/client"
@@ -70,7 +72,7 @@ func (r *Runner) RunKept(ctx context.Context, api KeptAPI, s *plan.Step, lockDir
 	cfg.Labels = map[string]string{LabelManaged: "true", LabelProject: r.Project, LabelVerb: s.Verb,
 		LabelKept: plan.Short(s.Warm)}
 	cfg.Tty, cfg.OpenStdin, cfg.StdinOnce, cfg.AttachStdin = false, false, false, false
-	keeper := keptKeeper(max(1, int(s.Warm.Seconds())))
+	keeper := keptKeeper(int(math.Ceil(s.Warm.Seconds())))
 	cfg.Entrypoint, cfg.Cmd = keeper[:2], keeper[2:]
 	// The keeper is PID 1, so that a run's kill -1 spares it; the engine
 	// removes the container when the keeper exits.
@@ -173,6 +175,9 @@ func (r *Runner) keptContainer(ctx context.Context, api KeptAPI, s *plan.Step, n
 		r.remove(id)
 		if ctx.Err() != nil {
 			return "", ctx.Err()
+		}
+		if strings.Contains(err.Error(), "executable file not found") {
+			return "", fmt.Errorf("step %s: image %s has no sh, which warm runs need: remove warm from [verbs.%s] (%w)", s.Verb, s.Image.Value, s.Verb, err)
 		}
 		return "", fmt.Errorf("step %s: start its warm container: %w", s.Verb, err)
 	}

@@ -87,7 +87,7 @@ func (w *Warm) Run(ctx context.Context, r *Runner, api ExecAPI, s *plan.Step) er
 func execIn(ctx context.Context, api ExecAPI, r *Runner, id string, s *plan.Step, cmd []string) (int, error) {
 	ex, err := api.ExecCreate(ctx, id, client.ExecCreateOptions{
 		User: s.User.Value, Env: s.EnvList(), WorkingDir: s.Workdir.Value, Cmd: cmd,
-		TTY: r.TTY, AttachStdout: true, AttachStderr: true,
+		TTY: r.TTY, AttachStdin: r.Stdin != nil, AttachStdout: true, AttachStderr: true,
 	})
 	if err != nil {
 		return 0, err
@@ -97,6 +97,17 @@ func execIn(ctx context.Context, api ExecAPI, r *Runner, id string, s *plan.Step
 		return 0, err
 	}
 	defer hijack.Close()
+	if r.Stdin != nil {
+		// As for a fresh step: its end closes the command's stdin; what
+		// the command leaves unread stays for the next step.
+		stop := make(chan struct{})
+		defer close(stop)
+		go func() {
+			if r.Stdin.Copy(hijack.Conn, stop) {
+				_ = hijack.CloseWrite()
+			}
+		}()
+	}
 	copied := make(chan struct{})
 	go func() {
 		defer close(copied)

@@ -173,13 +173,16 @@ func (r *stepRun) step(ctx context.Context, s *plan.Step) error {
 	if err := r.startServices(ctx, s); err != nil {
 		return err
 	}
-	if s.Warm > 0 && r.opts.Warm == nil {
+	kept := s.Warm > 0 && r.opts.Warm == nil
+	if kept {
 		why += " · warm, kept " + plan.Short(s.Warm)
 	}
 	fmt.Fprintf(r.errOut, "%s %s %s%s\n", cs.Cyan("▶"), cs.Bold(s.Verb), cs.Gray(Summary(s)), cs.Gray(why))
 	runner := &container.Runner{API: r.api, Project: r.pl.Project, Stdout: r.opts.IO.Out, Stderr: r.opts.IO.ErrOut}
-	// A warm run is an exec, which gets no stdin.
-	inter := Interact(r.opts.IO, r.parallel, r.opts.Warm != nil || s.Warm > 0)
+	inter := Interact(r.opts.IO, r.parallel, r.opts.Warm != nil || kept)
+	// A kept warm run's exec takes piped input, not a terminal's keys
+	// (use gazr shell for those).
+	inter.Stdin = inter.Stdin || kept && !r.parallel && r.opts.IO.StdinPiped
 	// Input piped into `gazr test` is meant for the verb asked, not for
 	// its deps: a dep's container would take it into its stdin's buffer
 	// unread, and the verb would find none left.
@@ -193,7 +196,7 @@ func (r *stepRun) step(ctx context.Context, s *plan.Step) error {
 		runner.Stdout, runner.Stderr = out, errOut
 	}
 	t := time.Now()
-	err := r.run(ctx, runner, s)
+	err := r.run(ctx, runner, s, kept)
 	took := time.Since(t).Round(time.Millisecond)
 	var exit *container.ExitError
 	switch {
@@ -217,21 +220,22 @@ func (r *stepRun) step(ctx context.Context, s *plan.Step) error {
 	}
 }
 
-// run runs the step in a fresh container, or a warm one.
-func (r *stepRun) run(ctx context.Context, runner *container.Runner, s *plan.Step) error {
+// run runs the step in a fresh container, or a warm one: gazr watch's,
+// or, when kept, the step's kept one (verbs.<verb>.warm).
+func (r *stepRun) run(ctx context.Context, runner *container.Runner, s *plan.Step, kept bool) error {
 	ex, ok := r.api.(container.ExecAPI)
-	kept, keptOK := r.api.(container.KeptAPI)
+	kapi, keptOK := r.api.(container.KeptAPI)
 	switch {
 	case ok && r.opts.Warm != nil:
 		return r.opts.Warm.Run(ctx, runner, ex, s)
-	case keptOK && s.Warm > 0:
+	case keptOK && kept:
 		dir, err := fingerprint.CacheDir()
 		if err != nil {
 			fmt.Fprintf(runner.Stderr, "gazr: warning: %s: no warm run without a cache directory (%v; set %s); it runs in a fresh container\n",
 				s.Verb, err, fingerprint.CacheDirEnv)
 			return runner.Run(ctx, s)
 		}
-		return runner.RunKept(ctx, kept, s, filepath.Join(dir, "warm"))
+		return runner.RunKept(ctx, kapi, s, filepath.Join(dir, "warm"))
 	}
 	return runner.Run(ctx, s)
 }
